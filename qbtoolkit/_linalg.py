@@ -1,0 +1,90 @@
+"""Batched linear algebra on stacks of matrices ``(..., d, d)``.
+
+Small helpers the metrics share: partial traces and transposes written with ``reshape`` and
+``einsum`` so they act on a whole time series at once, and von Neumann entropies from
+eigenvalues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._validate import check_int
+
+
+def infer_dims(d: int, dims: Sequence[int] | None, name: str = "dims") -> list[int]:
+    """Subsystem dimensions for a ``d``-dimensional space (default: qubits)."""
+    if dims is None:
+        n = int(round(np.log2(d))) if d > 0 else 0
+        if 2**n != d or n < 1:
+            raise ValueError(
+                f"{name} must be given for a space of dimension {d} (not a qubit register)"
+            )
+        return [2] * n
+    dims = [check_int(x, name, minimum=1) for x in dims]
+    if int(np.prod(dims)) != d:
+        raise ValueError(f"{name}={dims} multiply to {int(np.prod(dims))}, not the dimension {d}")
+    return dims
+
+
+def _as_index_list(keep: int | Sequence[int], n: int, name: str) -> list[int]:
+    keep = [keep] if isinstance(keep, int | np.integer) else list(keep)
+    out = sorted({check_int(k, name, minimum=0) for k in keep})
+    if out and out[-1] >= n:
+        raise ValueError(f"{name} contains subsystem {out[-1]} but there are only {n}")
+    return out
+
+
+def ptrace(states: np.ndarray, keep: int | Sequence[int], dims: Sequence[int]) -> np.ndarray:
+    """Partial trace of a batch ``(..., d, d)`` keeping subsystems ``keep`` (sorted order).
+
+    Equivalent to ``Qobj.ptrace(keep)`` applied to every matrix of the batch.
+    """
+    dims = list(dims)
+    n = len(dims)
+    keep_idx = _as_index_list(keep, n, "keep")
+    batch = states.shape[:-2]
+    t = states.reshape(batch + tuple(dims) + tuple(dims))
+    nb = len(batch)
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if 2 * n > len(letters):
+        raise ValueError("ptrace supports at most 26 subsystems")
+    row = list(letters[:n])
+    col = [letters[n + i] if i in keep_idx else row[i] for i in range(n)]
+    out = [row[i] for i in keep_idx] + [col[i] for i in keep_idx]
+    expr = "..." + "".join(row) + "".join(col) + "->..." + "".join(out)
+    dk = int(np.prod([dims[i] for i in keep_idx])) if keep_idx else 1
+    res = np.einsum(expr, t, optimize=nb > 0 and n > 3)
+    return res.reshape(batch + (dk, dk))
+
+
+def partial_transpose(
+    states: np.ndarray, subsys: int | Sequence[int], dims: Sequence[int]
+) -> np.ndarray:
+    """Partial transpose of a batch ``(..., d, d)`` on subsystems ``subsys``."""
+    dims = list(dims)
+    n = len(dims)
+    sub = _as_index_list(subsys, n, "subsys")
+    batch = states.shape[:-2]
+    t = states.reshape(batch + tuple(dims) + tuple(dims))
+    nb = len(batch)
+    axes = list(range(nb + 2 * n))
+    for i in sub:
+        axes[nb + i], axes[nb + n + i] = axes[nb + n + i], axes[nb + i]
+    d = states.shape[-1]
+    return np.transpose(t, axes).reshape(batch + (d, d))
+
+
+def entropy_from_eigs(eigs: np.ndarray, base: float = np.e) -> np.ndarray:
+    """``-sum p log p`` over the last axis (zeros and tiny negative round-off ignored)."""
+    p = np.clip(eigs, 0.0, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    return -terms.sum(axis=-1) / np.log(base)
+
+
+def dag(a: np.ndarray) -> np.ndarray:
+    """Conjugate transpose of the last two axes."""
+    return np.swapaxes(a.conj(), -1, -2)

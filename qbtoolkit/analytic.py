@@ -1,0 +1,608 @@
+"""Closed-form results used as overlays in figures and as references in tests.
+
+Two groups of formulas live here:
+
+* **Downing & Ukhtary (2026), "Charging a quantum battery from the Bloch sphere"**
+  (SPEC.md section 001).  A charger qubit ``a`` prepared on the Bloch sphere,
+  ``cos(theta/2)|g> + e^{i phi} sin(theta/2)|e>``, exchanges energy with a battery qubit ``b``
+  (initially ``|g>``) through ``H = w_b(n_a + n_b) + J(s_a^+ s_b + h.c.)``; optionally the charger
+  decays at rate ``gamma`` (Eq. 60).  All functions take the dimensionless time ``Jt`` or the
+  time ``t`` together with ``J`` as documented, and return energies in units of ``omega``
+  (``omega = 1`` by default).  Equation numbers refer to the paper.
+* **Driven two-level atom** (SPEC.md section 000-A, a *reconstructed* model for the
+  Rabat-group abstract; the paper itself was not available): ``H = (Delta/2) sigma_z +
+  (Omega/2) sigma_x`` in the frame rotating at the drive frequency, decay ``sqrt(gamma) sigma_-``
+  and pure dephasing ``sqrt(gamma_phi/2) sigma_z``.
+
+Every function is vectorised over numpy arrays (broadcasting), ``hbar = 1``.
+
+The numerical constants of the paper (A, B, C, D, K, L) are computed here by root finding
+rather than hard-coded; they are exposed as module attributes ``A, B, C, D, K, L``.
+
+Paper typos accounted for (see SPEC.md 001): Eq. 36 (energy variance) is implemented in the
+corrected form ``w^2 n (1 - n)``; :func:`energy_variance_printed` keeps the printed form for
+comparison.  Eqs. 24/28 miss a factor ``-i``; :func:`charger_battery_moments` returns the
+corrected complex moments.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.optimize import brentq, minimize_scalar
+
+__all__ = [
+    "A",
+    "B",
+    "C",
+    "D",
+    "K",
+    "L",
+    "constant_A",
+    "constant_B",
+    "constant_C",
+    "constant_D",
+    "constant_K",
+    "constant_L",
+    "excited_fraction",
+    "charger_battery_moments",
+    "energy",
+    "power",
+    "energy_variance",
+    "energy_variance_printed",
+    "energy_std_at_tE",
+    "optimal_energy_time",
+    "max_energy",
+    "optimal_power_time",
+    "max_power",
+    "ergotropy",
+    "ergotropy_pi",
+    "passive_energy",
+    "ergotropic_power",
+    "optimal_ergotropy_time",
+    "max_ergotropy",
+    "ergotropic_power_optimum",
+    "optimal_ergotropic_power_time_approx",
+    "max_ergotropic_power_approx",
+    "inversion",
+    "coherence",
+    "capacity",
+    "concurrence",
+    "qubit_ergotropy",
+    "qubit_antiergotropy",
+    "qubit_capacity",
+    "damped_frequency",
+    "damped_f",
+    "damped_energy",
+    "damped_ergotropy",
+    "damped_capacity",
+    "damped_optimal_energy_time",
+    "damped_max_energy",
+    "damped_optimal_energy_time_approx",
+    "damped_max_energy_approx",
+    "damped_power_optimum",
+    "damped_optimal_power_time_approx",
+    "damped_max_power_approx",
+    "atom_rabi_population",
+    "atom_rabi_coherence",
+    "atom_decay_energy",
+    "atom_decay_coherence",
+    "atom_decay_ergotropy",
+    "atom_energy_from_coherence",
+    "atom_incoherent_death_time",
+    "atom_ergotropy_half_life",
+    "atom_steady_population",
+    "atom_steady_coherence",
+    "atom_steady_ergotropy",
+    "atom_steady_ergotropy_max",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numerical constants (Eqs. 34, 35, 42, 44, 67)
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def constant_A() -> float:
+    """A: root of ``tan A = 2A`` in ``(0, pi/2)`` (Eq. 34); ``J t_P = A``. A = 1.1655612."""
+    return float(brentq(lambda a: np.sin(a) - 2.0 * a * np.cos(a), 0.5, np.pi / 2 - 1e-12, xtol=1e-15))
+
+
+@lru_cache(maxsize=None)
+def constant_B() -> float:
+    """B = sin^2(A)/A (Eq. 35); peak power ``P(t_P) = B w J sin^2(theta/2)``. B = 0.7246114."""
+    a = constant_A()
+    return float(np.sin(a) ** 2 / a)
+
+
+@lru_cache(maxsize=None)
+def constant_C() -> float:
+    """C: root of ``1 + 2C tan(2C) = 0`` in ``(pi/4, pi/2)`` (Eq. 42). C = 1.3991930."""
+    # written as cos(2C) + 2C sin(2C) = 0 to avoid the pole of tan at C = pi/4
+    return float(
+        brentq(lambda c: np.cos(2 * c) + 2 * c * np.sin(2 * c), np.pi / 4 + 1e-9, np.pi / 2 - 1e-12, xtol=1e-15)
+    )
+
+
+@lru_cache(maxsize=None)
+def constant_D() -> float:
+    """D = -cos(2C)/C (Eq. 44); peak ergotropic power at ``theta = pi``. D = 0.6730168."""
+    c = constant_C()
+    return float(-np.cos(2 * c) / c)
+
+
+@lru_cache(maxsize=None)
+def constant_K() -> float:
+    """K = -A tan(2A)/4 = A^2/(4A^2 - 1) (Sec. 8, text above Eq. 67). K = 0.3063808."""
+    a = constant_A()
+    return float(a**2 / (4 * a**2 - 1))
+
+
+@lru_cache(maxsize=None)
+def constant_L() -> float:
+    """L = K/A = A/(4A^2 - 1) (Eq. 67). L = 0.2628612 (the paper prints 0.262...)."""
+    a = constant_A()
+    return float(a / (4 * a**2 - 1))
+
+
+A: float = constant_A()
+B: float = constant_B()
+C: float = constant_C()
+D: float = constant_D()
+K: float = constant_K()
+L: float = constant_L()
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed system (Eqs. 22-59)
+# ---------------------------------------------------------------------------------------------
+
+
+def _root(s2, f2):
+    """``sqrt(1 - 4 s^4 f^2 (1 - f^2))`` evaluated stably as ``hypot(1 - 2 s^2 f^2, 2 s c f)``.
+
+    The two are algebraically identical (``c^2 = 1 - s^2``); the sum of squares (``(2I)^2 +
+    (2C)^2`` of Eq. 52) avoids the ``sqrt(rounding error)`` of the printed form near zero.
+    With ``f = sin(Jt)`` it is the root of Eqs. 38/57; with Eq. 69's ``f(t)`` that of Eqs. 69/70.
+    """
+    s2 = np.asarray(s2, dtype=float)
+    f2 = np.asarray(f2, dtype=float)
+    return np.hypot(1 - 2 * s2 * f2, 2 * np.sqrt(np.clip(s2 * (1 - s2) * f2, 0.0, None)))
+
+
+def excited_fraction(theta):
+    """``s^2 = sin^2(theta/2)``: excited population of the charger's initial Bloch state (Eq. 1)."""
+    return np.sin(np.asarray(theta, dtype=float) / 2.0) ** 2
+
+
+def charger_battery_moments(theta, Jt, phi=0.0, omega_t=0.0) -> dict:
+    """Moments of Eqs. 22-24 and 27-28, with the missing factor ``-i`` of Eqs. 24/28 restored.
+
+    Parameters
+    ----------
+    theta, phi : array_like
+        Bloch angles of the charger's initial state (rad).
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega_t : array_like
+        ``omega t`` (phase of the first moments; drops out of every modulus).
+
+    Returns
+    -------
+    dict
+        ``n_a``, ``n_b`` (populations), ``ab`` = <s_a^+ s_b>, ``s_a`` = <s_a>, ``s_b`` = <s_b>.
+    """
+    theta = np.asarray(theta, dtype=float)
+    Jt = np.asarray(Jt, dtype=float)
+    s2 = excited_fraction(theta)
+    phase = np.exp(1j * phi) * np.exp(-1j * np.asarray(omega_t, dtype=float))
+    return {
+        "n_a": s2 * np.cos(Jt) ** 2,
+        "n_b": s2 * np.sin(Jt) ** 2,
+        "ab": -0.5j * s2 * np.sin(2 * Jt),
+        "s_a": 0.5 * phase * np.sin(theta) * np.cos(Jt),
+        "s_b": -0.5j * phase * np.sin(theta) * np.sin(Jt),
+    }
+
+
+def energy(theta, Jt, omega=1.0):
+    """Battery energy ``E = w sin^2(theta/2) sin^2(Jt)`` (Eq. 30)."""
+    return omega * excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2
+
+
+def power(theta, Jt, omega=1.0, J=1.0):
+    """Average charging power ``P = E/t`` (Eq. 33), in units of ``w J`` when ``omega = J = 1``.
+
+    ``P = w J sin^2(theta/2) sin^2(Jt)/(Jt)``; the ``Jt -> 0`` limit (0) is returned at ``Jt = 0``.
+    """
+    Jt = np.asarray(Jt, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = J * energy(theta, Jt, omega) / Jt
+    return np.where(Jt == 0, 0.0, out)
+
+
+def energy_variance(theta, Jt, omega=1.0):
+    """Energy variance of the battery, ``sigma_E^2 = w^2 n (1 - n)``, ``n = s^2 sin^2(Jt)``.
+
+    Corrected Eq. 36 (the paper prints ``1 - s^2 sin^2(2Jt)`` in the bracket, which contradicts
+    Eqs. 9 and 37; SPEC.md 001 typo 1).
+    """
+    n = excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2
+    return omega**2 * n * (1 - n)
+
+
+def energy_variance_printed(theta, Jt, omega=1.0):
+    """Eq. 36 exactly as printed (wrong; kept only to document the typo)."""
+    s2 = excited_fraction(theta)
+    Jt = np.asarray(Jt, dtype=float)
+    return omega**2 * s2 * np.sin(Jt) ** 2 * (1 - s2 * np.sin(2 * Jt) ** 2)
+
+
+def energy_std_at_tE(theta, omega=1.0):
+    """Energy standard deviation at ``t_E``: ``sigma_E(t_E) = (w/2) sin(theta)`` (Eq. 37)."""
+    return 0.5 * omega * np.abs(np.sin(np.asarray(theta, dtype=float)))
+
+
+def optimal_energy_time(J=1.0):
+    """``t_E = pi/(2J)`` (Eq. 31), independent of theta."""
+    return np.pi / (2 * J)
+
+
+def max_energy(theta, omega=1.0):
+    """``E(t_E) = w sin^2(theta/2)`` (Eq. 32)."""
+    return omega * excited_fraction(theta)
+
+
+def optimal_power_time(J=1.0):
+    """``t_P = A/J`` (Eq. 34), independent of theta."""
+    return A / J
+
+
+def max_power(theta, omega=1.0, J=1.0):
+    """``P(t_P) = B w J sin^2(theta/2)`` (Eq. 35)."""
+    return B * omega * J * excited_fraction(theta)
+
+
+def ergotropy(theta, Jt, omega=1.0):
+    """Battery ergotropy (Eq. 38).
+
+    ``w [ s^2 sin^2(Jt) - (1 - sqrt(1 - s^4 sin^2(2Jt)))/2 ]`` with ``s^2 = sin^2(theta/2)``.
+    """
+    s2 = excited_fraction(theta)
+    f2 = np.sin(np.asarray(Jt, dtype=float)) ** 2
+    return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
+
+
+def ergotropy_pi(Jt, omega=1.0):
+    """Ergotropy at ``theta = pi`` (Eq. 39): ``w max(0, -cos 2Jt)``."""
+    return omega * np.maximum(0.0, -np.cos(2 * np.asarray(Jt, dtype=float)))
+
+
+def passive_energy(theta, Jt, omega=1.0):
+    """Passive-state energy ``E - ergotropy`` (Eq. 18 with Eqs. 30, 38)."""
+    return energy(theta, Jt, omega) - ergotropy(theta, Jt, omega)
+
+
+def ergotropic_power(theta, Jt, omega=1.0, J=1.0):
+    """Ergotropic power ``ergotropy/t`` (Eq. 12), 0 at ``Jt = 0``."""
+    Jt = np.asarray(Jt, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = J * ergotropy(theta, Jt, omega) / Jt
+    return np.where(Jt == 0, 0.0, out)
+
+
+def optimal_ergotropy_time(J=1.0):
+    """``t_ergo = pi/(2J)`` (Eq. 40)."""
+    return np.pi / (2 * J)
+
+
+def max_ergotropy(theta, omega=1.0):
+    """``ergotropy(t_ergo) = w sin^2(theta/2)`` (Eq. 41)."""
+    return omega * excited_fraction(theta)
+
+
+def _ergotropic_power_optimum_scalar(theta: float) -> tuple[float, float]:
+    if np.sin(theta / 2) ** 2 < 1e-12:
+        # theta -> 0: ergotropy ~ s^2 sin^2(Jt); the optimum tends to (A, 0)  (Eq. 42)
+        return A, 0.0
+
+    def neg(x):
+        return -float(ergotropy(theta, x)) / x
+
+    # the global maximum lies in [A, C] (Eq. 42 and Fig. 3e); search a safe bracket
+    res = minimize_scalar(neg, bounds=(0.9, 1.6), method="bounded", options={"xatol": 1e-12})
+    return float(res.x), float(-res.fun)
+
+
+def ergotropic_power_optimum(theta, omega=1.0, J=1.0):
+    """Exact optimum of the ergotropic power: ``(t_P_ergo, P_ergo(t_P_ergo))`` (Eqs. 13, 42, 44).
+
+    Found by bounded scalar optimisation of ``ergotropy(theta, Jt)/t`` from Eq. 38.
+    Limits: ``J t = A`` as ``theta -> 0`` and ``J t = C`` with ``P = D w J`` at ``theta = pi``;
+    at ``theta = pi/2``: ``J t = 1.323922``, ``P = 0.344355 w J`` (SPEC.md 001).
+
+    Returns
+    -------
+    (t, P) : tuple of ndarray (or floats), ``t`` in units of ``1/J``'s inverse scale (time),
+        ``P`` in units of ``omega * J``.
+    """
+    theta = np.asarray(theta, dtype=float)
+    flat = [_ergotropic_power_optimum_scalar(float(th)) for th in theta.ravel()]
+    t = np.array([f[0] for f in flat]).reshape(theta.shape) / J
+    p = np.array([f[1] for f in flat]).reshape(theta.shape) * omega * J
+    if theta.ndim == 0:
+        return float(t), float(p)
+    return t, p
+
+
+def optimal_ergotropic_power_time_approx(theta, J=1.0):
+    """Approximation Eq. 43 for ``J t_P_ergo(theta)``: 7/6 at theta = 0, 7/5 at theta = pi.
+
+    Implemented exactly as printed: ``(7/5) [5/6 + (1/6 + k pi^{5/2}) (theta/pi)^{5/2}] /
+    (1 + k theta^{5/2})`` with ``k = 9 sqrt(3)/32``.
+    """
+    theta = np.asarray(theta, dtype=float)
+    k = 9 * np.sqrt(3) / 32
+    num = 5 / 6 + (1 / 6 + k * np.pi**2.5) * (theta / np.pi) ** 2.5
+    return 7 / 5 * num / (1 + k * theta**2.5) / J
+
+
+def max_ergotropic_power_approx(theta, omega=1.0, J=1.0):
+    """Approximation Eq. 45: ``(w J/3)[tanh(theta - pi/2)/tanh(pi/2) + 1]`` (0, 1/3, 2/3)."""
+    theta = np.asarray(theta, dtype=float)
+    return omega * J / 3 * (np.tanh(theta - np.pi / 2) / np.tanh(np.pi / 2) + 1)
+
+
+def inversion(theta, Jt):
+    """Population inversion ``I = s^2 sin^2(Jt) - 1/2`` (Eq. 55)."""
+    return excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2 - 0.5
+
+
+def coherence(theta, Jt):
+    """Coherence parameter ``|<sigma_b>| = |sin theta| |sin Jt| / 2`` (Eq. 56)."""
+    return 0.5 * np.abs(np.sin(np.asarray(theta, dtype=float)) * np.sin(np.asarray(Jt, dtype=float)))
+
+
+def capacity(theta, Jt, omega=1.0):
+    """Battery capacity ``K = w sqrt(1 - s^4 sin^2(2Jt))`` (Eq. 57)."""
+    return omega * _root(excited_fraction(theta), np.sin(np.asarray(Jt, dtype=float)) ** 2)
+
+
+def concurrence(theta, Jt):
+    """Charger-battery concurrence ``s^2 |sin 2Jt|`` (Eq. 59)."""
+    return excited_fraction(theta) * np.abs(np.sin(2 * np.asarray(Jt, dtype=float)))
+
+
+def qubit_ergotropy(I, Cb, omega=1.0):
+    """Qubit ergotropy from inversion and coherence: ``w (I + sqrt(I^2 + C^2))`` (Eq. 50)."""
+    return omega * (I + np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
+
+
+def qubit_antiergotropy(I, Cb, omega=1.0):
+    """Qubit antiergotropy ``w (I - sqrt(I^2 + C^2))`` (Eq. 51)."""
+    return omega * (I - np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
+
+
+def qubit_capacity(I, Cb, omega=1.0):
+    """Qubit capacity ``2 w sqrt(I^2 + C^2)`` (Eq. 52)."""
+    return 2 * omega * np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lossy charger (Sec. 8, Eqs. 60-70)
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_underdamped(J, gamma):
+    if np.any(np.asarray(gamma) >= 4 * np.asarray(J)):
+        raise ValueError("gamma: the closed forms of Sec. 8 need J > gamma/4 (underdamped charger)")
+
+
+def damped_frequency(J, gamma):
+    """``G = sqrt(J^2 - gamma^2/16)`` (Eq. 61); requires ``J > gamma/4``."""
+    _check_underdamped(J, gamma)
+    return np.sqrt(np.asarray(J, dtype=float) ** 2 - np.asarray(gamma, dtype=float) ** 2 / 16)
+
+
+def damped_f(t, J, gamma):
+    """``f(t) = (J/G) sin(G t) exp(-gamma t/4)`` (Eq. 69); the battery amplitude per unit s."""
+    G = damped_frequency(J, gamma)
+    t = np.asarray(t, dtype=float)
+    return J / G * np.sin(G * t) * np.exp(-gamma * t / 4)
+
+
+def damped_energy(theta, t, J, gamma, omega=1.0):
+    """Battery energy with a lossy charger, ``w s^2 f(t)^2`` (Eq. 62)."""
+    return omega * excited_fraction(theta) * damped_f(t, J, gamma) ** 2
+
+
+def damped_ergotropy(theta, t, J, gamma, omega=1.0):
+    """Battery ergotropy with a lossy charger (Eq. 69)."""
+    s2 = excited_fraction(theta)
+    f2 = damped_f(t, J, gamma) ** 2
+    return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
+
+
+def damped_capacity(theta, t, J, gamma, omega=1.0):
+    """Battery capacity with a lossy charger (Eq. 70)."""
+    return omega * _root(excited_fraction(theta), damped_f(t, J, gamma) ** 2)
+
+
+def damped_optimal_energy_time(J, gamma):
+    """Exact ``t_E = arctan(4G/gamma)/G`` (Eq. 63); ``pi/(2J)`` at ``gamma = 0``."""
+    G = damped_frequency(J, gamma)
+    return np.arctan2(4 * G, np.asarray(gamma, dtype=float)) / G
+
+
+def damped_max_energy(theta, J, gamma, omega=1.0):
+    """Exact ``E(t_E) = w s^2 exp(-(gamma/2G) arctan(4G/gamma))`` (Eq. 64)."""
+    G = damped_frequency(J, gamma)
+    gamma = np.asarray(gamma, dtype=float)
+    return omega * excited_fraction(theta) * np.exp(-gamma / (2 * G) * np.arctan2(4 * G, gamma))
+
+
+def damped_optimal_energy_time_approx(J, gamma):
+    """First-order ``t_E ~ (pi/2J)(1 - gamma/(2 pi J))`` (Eq. 65)."""
+    return np.pi / (2 * J) * (1 - np.asarray(gamma) / (2 * np.pi * J))
+
+
+def damped_max_energy_approx(theta, J, gamma, omega=1.0):
+    """First-order ``E(t_E) ~ w s^2 (1 - pi gamma/(4J))`` (Eq. 66)."""
+    return omega * excited_fraction(theta) * (1 - np.pi * np.asarray(gamma) / (4 * J))
+
+
+def _damped_power_scalar(J: float, gamma: float) -> tuple[float, float]:
+    G = float(damped_frequency(J, gamma))
+
+    def eq(x):  # (1 + gamma x/2G) tan x = 2x, written without the pole of tan
+        return (1 + gamma * x / (2 * G)) * np.sin(x) - 2 * x * np.cos(x)
+
+    x = brentq(eq, 1e-6, np.pi / 2 - 1e-12, xtol=1e-15) if eq(np.pi / 2 - 1e-12) > 0 else None
+    if x is None:  # pragma: no cover - cannot happen for G > 0
+        raise RuntimeError("no root for the optimal power time")
+    t = x / G
+    p = float(damped_energy(np.pi, t, J, gamma)) / t
+    return t, p
+
+
+def damped_power_optimum(theta, J, gamma, omega=1.0):
+    """Exact ``(t_P, P(t_P))`` with a lossy charger (Sec. 8).
+
+    ``x = G t_P`` solves ``(1 + gamma x/(2G)) tan x = 2x``; ``P = E(t_P)/t_P`` from Eq. 62.
+    For ``gamma/J = 0.1``, ``theta = pi``: ``J t_P = 1.135498``, ``P = 0.684312 w J``.
+    """
+    J_b, g_b = np.broadcast_arrays(np.asarray(J, dtype=float), np.asarray(gamma, dtype=float))
+    res = [_damped_power_scalar(float(j), float(g)) for j, g in zip(J_b.ravel(), g_b.ravel())]
+    t = np.array([r[0] for r in res]).reshape(J_b.shape)
+    p = np.array([r[1] for r in res]).reshape(J_b.shape)
+    out_t, out_p = t, omega * excited_fraction(theta) * p
+    if np.ndim(out_t) == 0 and np.ndim(out_p) == 0:
+        return float(out_t), float(out_p)
+    return out_t, out_p
+
+
+def damped_optimal_power_time_approx(J, gamma):
+    """First-order ``t_P ~ (A/J)(1 - L gamma/J)`` (Eq. 67)."""
+    return A / J * (1 - L * np.asarray(gamma) / J)
+
+
+def damped_max_power_approx(theta, J, gamma, omega=1.0):
+    """First-order ``P(t_P) ~ B w J s^2 (1 - (A/2) gamma/J)`` (Eq. 68)."""
+    return B * omega * J * excited_fraction(theta) * (1 - A / 2 * np.asarray(gamma) / J)
+
+
+# ---------------------------------------------------------------------------------------------
+# Driven two-level atom (SPEC.md 000-A, reconstructed model)
+# ---------------------------------------------------------------------------------------------
+
+
+def _qubit_ergotropy_pop(ree, eg2):
+    """Qubit ergotropy / omega from ``rho_ee`` and ``|rho_eg|^2`` (SPEC.md, global conventions):
+    ``rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2``, evaluated without cancellation."""
+    ree = np.asarray(ree, dtype=float)
+    eg2 = np.asarray(eg2, dtype=float)
+    a = 1 - 2 * ree
+    R = np.sqrt(a**2 + 4 * eg2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        small = np.where(R + a > 0, 2 * eg2 / (R + a), 0.0)
+    return np.where(a > 0, small, 0.5 * (R - a))
+
+
+def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
+    """Closed-system Rabi population ``rho_ee = (Omega/W)^2 sin^2(W t/2)``, ``W = sqrt(Omega^2+Delta^2)``.
+
+    ``Omega_t`` is the dimensionless time ``Omega t``; at ``delta = 0`` this is
+    ``sin^2(Omega t/2)`` (000-A, A1).  The atom starts in ``|g>``.
+    """
+    W = np.sqrt(Omega**2 + np.asarray(delta, dtype=float) ** 2)
+    t = np.asarray(Omega_t, dtype=float) / Omega
+    return (Omega / W) ** 2 * np.sin(W * t / 2) ** 2
+
+
+def atom_rabi_coherence(Omega_t, Omega=1.0, delta=0.0):
+    """Closed-system l1 coherence ``2|rho_eg| = 2 sqrt(p(1-p))`` (pure state); ``|sin Omega t|`` at resonance."""
+    p = atom_rabi_population(Omega_t, Omega, delta)
+    return 2 * np.sqrt(np.clip(p * (1 - p), 0.0, None))
+
+
+def atom_decay_energy(gamma_t, p, omega0=1.0):
+    """Free decay from a pure state with excited population p: ``E = w0 p e^{-gamma t}`` (A2)."""
+    return omega0 * np.asarray(p) * np.exp(-np.asarray(gamma_t, dtype=float))
+
+
+def atom_decay_coherence(gamma_t, p):
+    """Free decay: ``C_l1 = 2 sqrt(p(1-p)) e^{-gamma t/2}`` (A2)."""
+    p = np.asarray(p, dtype=float)
+    return 2 * np.sqrt(p * (1 - p)) * np.exp(-np.asarray(gamma_t, dtype=float) / 2)
+
+
+def atom_decay_ergotropy(gamma_t, p, omega0=1.0):
+    """Free-decay ergotropy, ``w0 [rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2]`` (A2)."""
+    x = np.exp(-np.asarray(gamma_t, dtype=float))
+    p = np.asarray(p, dtype=float)
+    return omega0 * _qubit_ergotropy_pop(p * x, p * (1 - p) * x)
+
+
+def atom_energy_from_coherence(c_l1, p, omega0=1.0):
+    """One-to-one energy-coherence map of free decay: ``E = w0 C_l1^2 / (4 (1 - p))`` (A2)."""
+    return omega0 * np.asarray(c_l1) ** 2 / (4 * (1 - np.asarray(p, dtype=float)))
+
+
+def atom_incoherent_death_time(p):
+    """``gamma t = ln(2p)``: the population (incoherent) ergotropy vanishes (A2); needs p > 1/2."""
+    p = np.asarray(p, dtype=float)
+    if np.any(p <= 0.5):
+        raise ValueError("p: the incoherent ergotropy is zero from the start unless p > 1/2")
+    return np.log(2 * p)
+
+
+def atom_ergotropy_half_life(p):
+    """Ergotropy half-life of free decay from a pure state: ``gamma t_1/2 = ln(4/(2 + p))``.
+
+    Derived from :func:`atom_decay_ergotropy` (the ergotropy of a pure state is ``w0 p``).
+    For ``|+>`` (p = 1/2): ``ln(8/5) = 0.4700``.
+    """
+    p = np.asarray(p, dtype=float)
+    if np.any((p <= 0) | (p > 1)):
+        raise ValueError("p: excited population must lie in (0, 1]")
+    return np.log(4 / (2 + p))
+
+
+def _atom_s(Omega, gamma, gamma_phi, delta):
+    g2 = gamma / 2 + gamma_phi
+    return Omega**2 * g2 / (2 * gamma * (g2**2 + delta**2)), g2
+
+
+def atom_steady_population(Omega, gamma, gamma_phi=0.0, delta=0.0):
+    """Steady excited population of the driven, damped atom: ``s/(1+2s)`` (A3).
+
+    ``s = Omega^2 Gamma_2 / (2 gamma (Gamma_2^2 + Delta^2))`` with ``Gamma_2 = gamma/2 + gamma_phi``;
+    at ``Delta = gamma_phi = 0`` it is ``x^2/(1+2x^2)``, ``x = Omega/gamma``.
+    """
+    s, _ = _atom_s(np.asarray(Omega, dtype=float), np.asarray(gamma, dtype=float), gamma_phi, delta)
+    return s / (1 + 2 * s)
+
+
+def atom_steady_coherence(Omega, gamma, gamma_phi=0.0, delta=0.0):
+    """Steady l1 coherence ``2|rho_eg| = Omega |1 - 2 rho_ee| / sqrt(Gamma_2^2 + Delta^2)`` (A3)."""
+    Omega = np.asarray(Omega, dtype=float)
+    s, g2 = _atom_s(Omega, np.asarray(gamma, dtype=float), gamma_phi, delta)
+    return Omega / np.sqrt(g2**2 + delta**2) / (1 + 2 * s)
+
+
+def atom_steady_ergotropy(Omega, gamma, gamma_phi=0.0, delta=0.0, omega0=1.0):
+    """Steady-state ergotropy (A3); at resonance without dephasing
+    ``w0 (sqrt(1+4x^2) - 1)/(2(1+2x^2))``, ``x = Omega/gamma``.
+    """
+    ree = atom_steady_population(Omega, gamma, gamma_phi, delta)
+    c = atom_steady_coherence(Omega, gamma, gamma_phi, delta)
+    return omega0 * _qubit_ergotropy_pop(ree, c**2 / 4)
+
+
+def atom_steady_ergotropy_max(omega0=1.0) -> tuple[float, float]:
+    """Maximum steady ergotropy at resonance, no dephasing: ``(x*, E*)`` with
+    ``x* = Omega/gamma = sqrt((1+sqrt2)/2) = 1.0987`` and ``E* = (sqrt2 - 1)/2 w0 = 0.20711 w0``.
+    """
+    return float(np.sqrt((1 + np.sqrt(2)) / 2)), float(omega0 * (np.sqrt(2) - 1) / 2)

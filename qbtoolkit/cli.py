@@ -1,0 +1,76 @@
+"""Command line: ``qbtoolkit figures list|make`` (and further subcommands).
+
+``qbtoolkit figures make [IDS ...] [--quick] [--out DIR]`` regenerates figures into
+``DIR/<paper>/<name>.png`` (default ``figures/``); an id may name one figure
+(``santos_2021/fig2``) or a whole paper (``santos_2021``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _figures_list(args: argparse.Namespace) -> int:
+    from . import papers
+
+    for fig in papers.all_figures():
+        print(f"{fig.id:45s} {fig.title}")
+    return 0
+
+
+def _figures_make(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tqdm.auto import tqdm
+
+    from . import papers
+    from .plotting import save
+
+    try:
+        recipes = papers.select(args.ids)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    bar = tqdm(recipes, desc="figures", unit="fig", disable=args.no_progress)
+    for recipe in bar:
+        bar.set_postfix_str(recipe.id)
+        t0 = time.perf_counter()
+        _, fig = recipe.make(quick=args.quick)
+        path = save(fig, out / recipe.paper / f"{recipe.name}.png")
+        bar.write(f"{recipe.id}: {path} ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qbtoolkit", description="Quantum-battery simulations on QuTiP."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    figs = sub.add_parser("figures", help="list or regenerate the papers' figures")
+    fsub = figs.add_subparsers(dest="action", required=True)
+    p_list = fsub.add_parser("list", help="print every figure id")
+    p_list.set_defaults(func=_figures_list)
+    p_make = fsub.add_parser("make", help="regenerate figures as PNG")
+    p_make.add_argument("ids", nargs="*", help="figure ids or paper names (default: all)")
+    p_make.add_argument("--quick", action="store_true", help="small grids (for CI)")
+    p_make.add_argument("--out", default="figures", help="output directory (default: figures)")
+    p_make.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p_make.set_defaults(func=_figures_make)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qbtoolkit`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

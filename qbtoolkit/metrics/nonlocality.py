@@ -1,0 +1,126 @@
+"""Two-qubit nonlocal correlations from the correlation matrix ``T``: steering and CHSH.
+
+Both quantities depend on a two-qubit state only through its correlation matrix
+
+    ``T_ij = Tr[rho (sigma_i x sigma_j)]``,  ``i, j in {x, y, z}``,
+
+computed here for a whole batch ``(..., 4, 4)`` with one ``einsum``. ``T`` is built from the
+toolkit's own Pauli operators (:mod:`qbtoolkit.ops`, ground = index 0); a different sign
+convention changes ``T`` by ``T -> O_A T O_B`` with diagonal orthogonal ``O_A, O_B``, which
+leaves ``Tr T^T T`` and the spectrum of ``T^T T`` (hence both measures) unchanged.
+
+* :func:`steering`: ``F3 = sqrt(Tr T^T T)``, the maximal value of the three-setting linear
+  steering functional ``F3 = (1/sqrt 3) |sum_k <A_k x B_k>|`` (Cavalcanti, Jones, Wiseman &
+  Reid, PRA 80, 032112 (2009); maximised by Costa & Angelo, PRA 93, 020103(R) (2016)).
+  ``F3 > 1`` witnesses EPR steering; ``F3 <= sqrt 3``.
+* :func:`bell_chsh`: ``B = 2 sqrt(u_1 + u_2)``, the maximal CHSH value, with ``u_1 >= u_2``
+  the two largest eigenvalues of ``T^T T`` (Horodecki, Horodecki & Horodecki, PLA 200, 340
+  (1995)). ``B > 2`` violates the CHSH inequality; ``B <= 2 sqrt 2`` (Tsirelson).
+
+Wang et al. (2026, arXiv:2605.11399) use both along the charging of a two-qubit battery; for
+their pure one-excitation states ``F3 = sqrt(1 + 2 C^2)`` and ``B = 2 sqrt(1 + C^2)`` with ``C``
+the concurrence (SPEC.md, section 003).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from .._validate import as_states
+
+__all__ = ["correlation_matrix", "steering", "bell_chsh"]
+
+
+def _pauli_pairs() -> np.ndarray:
+    """Array ``(3, 3, 4, 4)`` of ``sigma_i x sigma_j`` in the toolkit convention."""
+    paulis = [ops.sigma_x().full(), ops.sigma_y().full(), ops.sigma_z().full()]
+    return np.array([[np.kron(a, b) for b in paulis] for a in paulis])
+
+
+_PAIRS = _pauli_pairs()
+
+
+def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
+    return float(x) if single else np.asarray(x)
+
+
+def _two_qubit_states(rho: Any) -> tuple[np.ndarray, bool]:
+    states, single = as_states(rho, "rho")
+    if states.shape[-1] != 4:
+        raise ValueError(
+            f"rho must be a two-qubit state (dimension 4), got dimension {states.shape[-1]}"
+        )
+    return states, single
+
+
+def correlation_matrix(rho: Any) -> np.ndarray:
+    """Correlation matrix ``T_ij = Tr[rho sigma_i x sigma_j]`` of two-qubit state(s).
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., 4, 4)
+        Two-qubit state(s) (kets accepted), first qubit = first tensor factor.
+
+    Returns
+    -------
+    ndarray, real, shape (..., 3, 3)
+        Rows index the first qubit's Pauli (x, y, z), columns the second qubit's.
+    """
+    return _correlations(_two_qubit_states(rho)[0])
+
+
+def _correlations(states: np.ndarray) -> np.ndarray:
+    return np.einsum("...ab,ijba->...ij", states, _PAIRS).real
+
+
+def _tt_eigs(rho: Any) -> tuple[np.ndarray, bool]:
+    states, single = _two_qubit_states(rho)
+    T = _correlations(states)
+    u = np.linalg.eigvalsh(np.swapaxes(T, -1, -2) @ T)  # ascending, >= 0 up to round-off
+    return np.clip(u, 0.0, None), single
+
+
+def steering(rho: Any) -> float | np.ndarray:
+    """Maximal three-setting linear steering value ``F3 = sqrt(Tr T^T T)``.
+
+    Costa & Angelo, PRA 93, 020103(R) (2016): the maximum over measurement triads of
+    ``(1/sqrt 3) |sum_k <A_k x B_k>|``; ``F3 > 1`` witnesses steering (either direction,
+    the expression is symmetric). Werner states ``p |Psi-><Psi-| + (1-p) I/4`` give
+    ``F3 = sqrt(3) p``; product states give ``F3 = |r_A| |r_B| <= 1``.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., 4, 4)
+        Two-qubit state(s).
+
+    Returns
+    -------
+    float or ndarray (...)
+        ``F3`` in ``[0, sqrt 3]`` (dimensionless).
+    """
+    u, single = _tt_eigs(rho)
+    return _out(np.sqrt(u.sum(axis=-1)), single)
+
+
+def bell_chsh(rho: Any) -> float | np.ndarray:
+    """Maximal CHSH value ``B = 2 sqrt(u_1 + u_2)`` (Horodecki criterion).
+
+    ``u_1 >= u_2`` are the two largest eigenvalues of ``T^T T`` (Horodecki et al., PLA 200,
+    340 (1995)); Wang et al. (2026) write ``B_max = 2 sqrt(iota_1 + iota_2)``. Werner states
+    give ``2 sqrt(2) p``; separable states never exceed 2.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., 4, 4)
+        Two-qubit state(s).
+
+    Returns
+    -------
+    float or ndarray (...)
+        ``B`` in ``[0, 2 sqrt 2]`` (dimensionless); ``B > 2`` violates CHSH.
+    """
+    u, single = _tt_eigs(rho)
+    return _out(2.0 * np.sqrt(u[..., -1] + u[..., -2]), single)

@@ -1,0 +1,13 @@
+"""Model builders: each returns a frozen :class:`BatteryModel` (H, c_ops, rho0, H_battery, ...)."""
+
+from .atom import driven_atom, two_qubit_battery
+from .base import BatteryModel, kossakowski_c_ops
+from .charger import charger_battery
+
+__all__ = [
+    "BatteryModel",
+    "kossakowski_c_ops",
+    "charger_battery",
+    "driven_atom",
+    "two_qubit_battery",
+]
