@@ -7,7 +7,7 @@ where energetic, the Hamiltonian they are measured against.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import analysis, models, ops
+from . import analysis, models, ops, steady
 from .dynamics import Trajectory, evolve, steady_state
 from .metrics import (
     active_state,
@@ -28,7 +28,10 @@ from .metrics import (
     passive_state,
     relative_entropy_coherence,
 )
+from .metrics.nonlocality import bell_chsh, steering
+from .metrics.texture import state_texture
 from .models import BatteryModel
+from .sweep import annotate, sweep  # binds qbtoolkit.sweep to the function
 
 try:
     __version__ = version("qbtoolkit")
@@ -40,6 +43,7 @@ __all__ = [
     "analysis",
     "models",
     "ops",
+    "steady",
     "BatteryModel",
     "Trajectory",
     "evolve",
@@ -61,4 +65,9 @@ __all__ = [
     "log_negativity",
     "entanglement_entropy",
     "mutual_information",
+    "steering",
+    "bell_chsh",
+    "state_texture",
+    "sweep",
+    "annotate",
 ]

@@ -7,7 +7,10 @@ eigenvalues.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -88,3 +91,68 @@ def entropy_from_eigs(eigs: np.ndarray, base: float = np.e) -> np.ndarray:
 def dag(a: np.ndarray) -> np.ndarray:
     """Conjugate transpose of the last two axes."""
     return np.swapaxes(a.conj(), -1, -2)
+
+
+# ---------------------------------------------------------------- threaded batched LAPACK
+# numpy's batched eigvalsh/eigh/svd loop over the stack in C and release the GIL, so large
+# stacks of small matrices split across a few threads run on all cores.
+_num_threads: int | None = None
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, threads, executor)
+MIN_BATCH_PER_THREAD = 2048
+
+
+def num_threads() -> int:
+    """Threads used for large batched eigenproblems (env ``QBTOOLKIT_NUM_THREADS``,
+    default: the number of CPU cores, at most 8)."""
+    if _num_threads is not None:
+        return _num_threads
+    env = os.environ.get("QBTOOLKIT_NUM_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def set_num_threads(n: int | None) -> None:
+    """Set the thread count for batched linear algebra (None: back to the default)."""
+    global _num_threads
+    _num_threads = None if n is None else check_int(n, "n", minimum=1)
+
+
+def _executor(k: int) -> ThreadPoolExecutor:
+    global _pool
+    pid = os.getpid()
+    if _pool is None or _pool[0] != pid or _pool[1] != k:
+        _pool = (pid, k, ThreadPoolExecutor(max_workers=k, thread_name_prefix="qbtoolkit"))
+    return _pool[2]
+
+
+def batched(fn: Callable[[np.ndarray], Any], a: np.ndarray) -> Any:
+    """Apply a stacked LAPACK routine ``fn`` to ``a`` (..., m, n), split over threads."""
+    batch = a.shape[:-2]
+    n = int(np.prod(batch)) if batch else 1
+    k = min(num_threads(), n // MIN_BATCH_PER_THREAD)
+    if k <= 1:
+        return fn(a)
+    flat = a.reshape((n,) + a.shape[-2:])
+    parts = list(_executor(k).map(fn, np.array_split(flat, k)))
+    if isinstance(parts[0], tuple):
+        return tuple(
+            np.concatenate([p[i] for p in parts]).reshape(batch + parts[0][i].shape[1:])
+            for i in range(len(parts[0]))
+        )
+    return np.concatenate(parts).reshape(batch + parts[0].shape[1:])
+
+
+def eigvalsh(a: np.ndarray) -> np.ndarray:
+    """``numpy.linalg.eigvalsh`` on a stack, threaded for large stacks."""
+    return batched(np.linalg.eigvalsh, a)
+
+
+def eigh(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.linalg.eigh`` on a stack, threaded for large stacks."""
+    return batched(np.linalg.eigh, a)
+
+
+def svdvals(a: np.ndarray) -> np.ndarray:
+    """Singular values (descending) of a stack, threaded for large stacks."""
+    return batched(lambda x: np.linalg.svd(x, compute_uv=False), a)

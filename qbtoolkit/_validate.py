@@ -161,7 +161,9 @@ def as_states(
             f"{name} must have unit trace; got trace {np.ravel(trace)[np.argmax(np.ravel(bad))]:.8g}"
         )
     if check_positivity:
-        check_spectrum(np.linalg.eigvalsh(arr), name, atol)
+        from ._linalg import eigvalsh
+
+        check_spectrum(eigvalsh(arr), name, atol)
     return arr, arr.ndim == 2
 
 

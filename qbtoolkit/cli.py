@@ -1,4 +1,4 @@
-"""Command line: ``qbtoolkit figures list|make`` (and further subcommands).
+"""Command line: ``qbtoolkit figures list|make`` and ``qbtoolkit sweep CONFIG.toml``.
 
 ``qbtoolkit figures make [IDS ...] [--quick] [--out DIR]`` regenerates figures into
 ``DIR/<paper>/<name>.png`` (default ``figures/``); an id may name one figure
@@ -47,6 +47,22 @@ def _figures_make(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from .studies import run_study
+
+    try:
+        ds = run_study(
+            args.config, output=args.out, backend=args.backend, workers=args.workers,
+            checkpoint=args.checkpoint, progress=not args.no_progress,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sizes = ", ".join(f"{k}: {v}" for k, v in ds.sizes.items())
+    print(f"{ds.attrs['study_output']}: {', '.join(map(str, ds.data_vars))} ({sizes})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qbtoolkit", description="Quantum-battery simulations on QuTiP."
@@ -62,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_make.add_argument("--out", default="figures", help="output directory (default: figures)")
     p_make.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p_make.set_defaults(func=_figures_make)
+    p_sweep = sub.add_parser("sweep", help="run a parameter study from a TOML file")
+    p_sweep.add_argument("config", help="study description (see qbtoolkit.studies)")
+    p_sweep.add_argument("--out", help="output netCDF file (default: [study] output)")
+    p_sweep.add_argument("--backend", choices=("processes", "serial", "dask"))
+    p_sweep.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    p_sweep.add_argument("--checkpoint", help="checkpoint directory to write/resume")
+    p_sweep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p_sweep.set_defaults(func=_sweep)
     return parser
 
 

@@ -41,13 +41,15 @@ MetricFn = Callable[..., Any]
 
 
 def call_metric(fn: MetricFn, states: np.ndarray, H: Any) -> np.ndarray:
-    """Call ``fn(states, H)`` if ``fn`` takes an ``H`` argument, else ``fn(states)``."""
+    """Call ``fn(states, H=H)`` if ``fn`` *requires* an ``H`` argument (energetic metrics),
+    else ``fn(states)`` (an optional ``H``, e.g. a coherence reference basis, is not filled)."""
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):  # pragma: no cover - builtins
         params = {}
-    if "H" in params:
-        return np.asarray(fn(states, H))
+    p = params.get("H")
+    if p is not None and p.default is inspect.Parameter.empty:
+        return np.asarray(fn(states, H=H))
     return np.asarray(fn(states))
 
 
@@ -114,8 +116,8 @@ class Trajectory:
         Parameters
         ----------
         metrics : dict name -> function, or list of functions
-            Each is called once with the stacked states, plus ``H_battery`` if it takes an
-            ``H`` argument. Default: energy and ergotropy.
+            Each is called once with the stacked states, plus ``H=H_battery`` if it requires
+            an ``H`` argument. Default: energy and ergotropy.
         on : {"battery", "full"}
             Which states to pass: the battery's reduced states or the full states.
 

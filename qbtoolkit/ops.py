@@ -51,7 +51,8 @@ def bloch_state(theta: float, phi: float = 0.0) -> qutip.Qobj:
     """Pure qubit state ``cos(theta/2)|g> + exp(i phi) sin(theta/2)|e>``.
 
     Downing & Ukhtary (2026), Eq. 1: ``theta = 0`` is the empty (ground) pole and
-    ``theta = pi`` the full (excited) pole.
+    ``theta = pi`` the full (excited) pole. With this toolkit's operators the Bloch vector is
+    ``(<sigma_x>, <sigma_y>, <sigma_z>) = (sin theta cos phi, -sin theta sin phi, -cos theta)``.
 
     Parameters
     ----------

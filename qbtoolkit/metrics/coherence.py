@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import dag, entropy_from_eigs
+from .._linalg import dag, eigvalsh, entropy_from_eigs
 from .._validate import as_hamiltonian, as_states, check_spectrum
 
 __all__ = ["l1_coherence", "relative_entropy_coherence", "imaginarity", "reference_basis"]
@@ -82,7 +82,7 @@ def relative_entropy_coherence(
     in the reference basis.
     """
     states, single = _in_basis(rho, basis, H, check_positivity=False)
-    r = np.linalg.eigvalsh(states)
+    r = eigvalsh(states)
     check_spectrum(r, "rho")
     pops = np.diagonal(states, axis1=-2, axis2=-1).real
     val = entropy_from_eigs(pops, base) - entropy_from_eigs(r, base)

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import entropy_from_eigs, infer_dims, partial_transpose, ptrace
+from .._linalg import (
+    eigh,
+    eigvalsh,
+    entropy_from_eigs,
+    infer_dims,
+    partial_transpose,
+    ptrace,
+    svdvals,
+)
 from .._validate import as_states, check_spectrum
 
 __all__ = [
@@ -54,11 +62,11 @@ def concurrence(rho: Any) -> float | np.ndarray:
     states, single = as_states(rho, "rho", check_positivity=False)
     if states.shape[-1] != 4:
         raise ValueError(f"concurrence needs a two-qubit state (d = 4), got d = {states.shape[-1]}")
-    w, V = np.linalg.eigh(states)
+    w, V = eigh(states)
     check_spectrum(w, "rho")
     A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
     M = np.swapaxes(A, -1, -2) @ _YY @ A
-    s = np.linalg.svd(M, compute_uv=False)
+    s = svdvals(M)
     c = s[..., 0] - s[..., 1] - s[..., 2] - s[..., 3]
     return _out(np.maximum(c, 0.0), single)
 
@@ -66,7 +74,7 @@ def concurrence(rho: Any) -> float | np.ndarray:
 def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
     states, single = as_states(rho, "rho")
     dd = state_dims(rho, states.shape[-1], dims)
-    eigs = np.linalg.eigvalsh(partial_transpose(states, subsys, dd))
+    eigs = eigvalsh(partial_transpose(states, subsys, dd))
     return eigs, single
 
 
@@ -92,7 +100,7 @@ def log_negativity(
 
 def _subsystem_entropy(states: np.ndarray, keep: Sequence[int], dims: list[int], base: float):
     reduced = ptrace(states, keep, dims)
-    return entropy_from_eigs(np.linalg.eigvalsh(reduced), base)
+    return entropy_from_eigs(eigvalsh(reduced), base)
 
 
 def _split(subsys: int | Sequence[int], n: int) -> tuple[list[int], list[int]]:
@@ -134,7 +142,7 @@ def mutual_information(
     states, single = as_states(rho, "rho", check_positivity=False)
     dd = state_dims(rho, states.shape[-1], dims)
     a, b = _split(subsys, len(dd))
-    r = np.linalg.eigvalsh(states)
+    r = eigvalsh(states)
     check_spectrum(r, "rho")
     val = (
         _subsystem_entropy(states, a, dd, base)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import dag
+from .._linalg import dag, eigvalsh
 from .._validate import as_hamiltonian, as_states, check_spectrum
 
 __all__ = [
@@ -48,14 +48,12 @@ def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
 
 def _prepare(rho: Any, H: Any, *, check_positivity: bool) -> tuple[np.ndarray, np.ndarray, bool]:
     """Validate ``rho`` and ``H`` together (matching dimensions and Qobj dims)."""
-    if isinstance(rho, qutip.Qobj) and isinstance(H, qutip.Qobj):
-        rho_dims = rho.dims[0]
-        if rho_dims != H.dims[0]:
-            raise ValueError(
-                f"H has subsystem dims {H.dims[0]} but rho has dims {rho_dims}; "
-                "pass the Hamiltonian of the subsystem rho describes"
-            )
     states, single = as_states(rho, "rho", check_positivity=check_positivity)
+    if isinstance(rho, qutip.Qobj) and isinstance(H, qutip.Qobj) and rho.dims[0] != H.dims[0]:
+        raise ValueError(
+            f"H has subsystem dims {H.dims[0]} but rho has dims {rho.dims[0]}; "
+            "pass the Hamiltonian of the subsystem rho describes"
+        )
     Harr = as_hamiltonian(H, "H", dim=states.shape[-1])
     if Harr.ndim > 2:
         single = False
@@ -70,7 +68,7 @@ def _energy(states: np.ndarray, Harr: np.ndarray) -> np.ndarray:
 def _spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Batched core: ``(E, r, eps, single)`` with ascending spectra of ``rho`` and ``H``."""
     states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = np.linalg.eigvalsh(states)
+    r = eigvalsh(states)
     check_spectrum(r, "rho")
     eps = np.linalg.eigvalsh(Harr)
     return _energy(states, Harr), r, eps, single
@@ -105,7 +103,7 @@ def energy(rho: Any, H: Any) -> float | np.ndarray:
 
 def _reordered_state(rho: Any, H: Any, active: bool) -> Any:
     states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = np.linalg.eigvalsh(states)
+    r = eigvalsh(states)
     check_spectrum(r, "rho")
     _, V = np.linalg.eigh(Harr)
     pops = r if active else r[..., ::-1]
@@ -203,7 +201,7 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     """
     states, Harr, single = _prepare(rho, H, check_positivity=True)
     deph, eps = _dephase_in_eigenbasis(states, Harr)
-    r = np.linalg.eigvalsh(deph)
+    r = eigvalsh(deph)
     E = _energy(states, Harr)
     return _out(np.maximum(E - _passive_energy(r, eps), 0.0), single)
 
@@ -211,10 +209,10 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
 def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0`` (Francica et al., PRL 125, 180603)."""
     states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = np.linalg.eigvalsh(states)
+    r = eigvalsh(states)
     check_spectrum(r, "rho")
     deph, eps = _dephase_in_eigenbasis(states, Harr)
-    r_deph = np.linalg.eigvalsh(deph)
+    r_deph = eigvalsh(deph)
     # Erg - Erg_i = passive(dephased) - passive(rho): the energies cancel exactly.
     diff = _passive_energy(r_deph, eps) - _passive_energy(r, eps)
     return _out(np.maximum(diff, 0.0), single)

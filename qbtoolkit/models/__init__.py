@@ -3,6 +3,13 @@
 from .atom import driven_atom, two_qubit_battery
 from .base import BatteryModel, kossakowski_c_ops
 from .charger import charger_battery
+from .collective import (
+    collective_battery,
+    parallel_battery,
+    permutation_invariant_ergotropy,
+)
+from .thermal import thermal_network
+from .xxz import xxz_charger_battery
 
 __all__ = [
     "BatteryModel",
@@ -10,4 +17,9 @@ __all__ = [
     "charger_battery",
     "driven_atom",
     "two_qubit_battery",
+    "thermal_network",
+    "xxz_charger_battery",
+    "parallel_battery",
+    "collective_battery",
+    "permutation_invariant_ergotropy",
 ]

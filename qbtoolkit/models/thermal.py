@@ -81,7 +81,9 @@ def _check_omegas(omegas: Any) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"omegas must be a sequence of real frequencies, got {omegas!r}") from None
     if arr.ndim != 1 or arr.size < 1:
-        raise ValueError(f"omegas must be a 1-D sequence with one frequency per cell, got {omegas!r}")
+        raise ValueError(
+            f"omegas must be a 1-D sequence with one frequency per cell, got {omegas!r}"
+        )
     if arr.size > 10:
         raise ValueError(f"omegas: at most 10 cells are supported (2**N states), got {arr.size}")
     for k, w in enumerate(arr):

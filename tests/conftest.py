@@ -1,0 +1,11 @@
+"""Fixtures shared by the test modules (random helpers live in ``states.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261123)

@@ -1,0 +1,91 @@
+"""Bad input gets a ValueError naming the argument and what was expected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import qutip
+
+import qbtoolkit as qb
+from qbtoolkit import ops
+from qbtoolkit.models import BatteryModel, kossakowski_c_ops
+
+
+def test_non_hermitian_hamiltonian():
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        qb.ergotropy(ops.excited(), ops.sigma_minus())
+
+
+def test_state_checks():
+    H = ops.number()
+    with pytest.raises(ValueError, match="rho must have unit trace"):
+        qb.ergotropy(np.diag([0.5, 0.6]), H)
+    with pytest.raises(ValueError, match="rho must be positive semidefinite"):
+        qb.ergotropy(np.diag([1.2, -0.2]), H)
+    with pytest.raises(ValueError, match="rho must be positive semidefinite"):
+        qb.l1_coherence(np.array([[0.5, 0.9], [0.9, 0.5]]))
+    with pytest.raises(ValueError, match="rho must be Hermitian"):
+        qb.ergotropy(np.array([[0.5, 0.3], [0.0, 0.5]]), H)
+    with pytest.raises(ValueError, match="normalised ket"):
+        qb.ergotropy(qutip.Qobj(np.array([1.0, 1.0])), H)
+    with pytest.raises(ValueError, match="rho must be a ket or a density matrix, got a bra"):
+        qb.ergotropy(ops.excited().dag(), H)
+    with pytest.raises(ValueError, match="rho must be a ket or a square density matrix"):
+        qb.energy(np.ones((2, 3)) / 2, H)
+
+
+def test_dimension_mismatch():
+    with pytest.raises(ValueError, match="H has dimension 4 but the state has dimension 2"):
+        qb.ergotropy(ops.excited(), np.eye(4))
+    with pytest.raises(ValueError, match="subsystem dims"):
+        qb.ergotropy(qutip.rand_dm(4, seed=1), qutip.qeye([2, 2]))
+    with pytest.raises(ValueError, match="two-qubit"):
+        qb.concurrence(ops.excited())
+
+
+def test_model_validation():
+    sm = ops.sigma_minus()
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        BatteryModel(sm, [], ops.ground(), ops.number(), (0,))
+    with pytest.raises(ValueError, match="rho0 must have unit trace"):
+        BatteryModel(ops.number(), [], 2 * qutip.ket2dm(ops.ground()), ops.number(), (0,))
+    with pytest.raises(ValueError, match="rho0 has dims"):
+        BatteryModel(ops.number(), [], qutip.rand_dm([2, 2], seed=1), ops.number(), (0,))
+    with pytest.raises(ValueError, match="battery must list subsystem indices"):
+        BatteryModel(ops.number(), [], ops.ground(), ops.number(), (3,))
+    with pytest.raises(ValueError, match=r"c_ops\[0\] has dims"):
+        BatteryModel(ops.number(), [qutip.destroy(3)], ops.ground(), ops.number(), (0,))
+
+
+def test_kossakowski():
+    ops2 = ops.site_operators(ops.sigma_minus(), 2)
+    with pytest.raises(ValueError, match="not positive semidefinite"):
+        kossakowski_c_ops(ops2, [[1.0, 2.0], [2.0, 1.0]], "gamma_matrix")
+    with pytest.raises(ValueError, match="must be a \\(2, 2\\) matrix"):
+        kossakowski_c_ops(ops2, np.eye(3))
+    # the diagonalised collapse operators give the same Lindbladian as the Lehmberg form
+    G = np.array([[1.0, 0.4], [0.4, 1.0]])
+    c_ops = kossakowski_c_ops(ops2, G)
+    L1 = qutip.liouvillian(0 * ops2[0], c_ops)
+    L2 = 0 * L1
+    for n in range(2):
+        for m in range(2):
+            A, B = ops2[n], ops2[m]
+            L2 += G[n, m] * (qutip.sprepost(A, B.dag())
+                             - 0.5 * qutip.spre(B.dag() * A) - 0.5 * qutip.spost(B.dag() * A))
+    assert (L1 - L2).norm() < 1e-12
+
+
+def test_scalar_checks():
+    from qbtoolkit._validate import check_choice, check_int, check_rate, check_temperature
+
+    with pytest.raises(ValueError, match="gamma is a rate and must be >= 0"):
+        check_rate(-0.1, "gamma")
+    with pytest.raises(ValueError, match="T_L is a temperature"):
+        check_temperature(-1, "T_L")
+    with pytest.raises(ValueError, match="N must be an integer >= 1"):
+        check_int(0, "N", minimum=1)
+    with pytest.raises(ValueError, match="unknown topology 'web'"):
+        check_choice("web", "topology", ("linear", "ring"))
+    with pytest.raises(ValueError, match="gamma must be finite"):
+        check_rate(float("nan"), "gamma")
