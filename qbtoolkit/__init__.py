@@ -7,29 +7,9 @@ where energetic, the Hamiltonian they are measured against.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import analysis, models, ops, steady
+from . import analysis, metrics, models, ops, steady
 from .dynamics import Trajectory, evolve, steady_state
-from .metrics import (
-    active_state,
-    antiergotropy,
-    capacity,
-    coherent_ergotropy,
-    concurrence,
-    energy,
-    energy_variance,
-    entanglement_entropy,
-    ergotropy,
-    imaginarity,
-    incoherent_ergotropy,
-    l1_coherence,
-    log_negativity,
-    mutual_information,
-    negativity,
-    passive_state,
-    relative_entropy_coherence,
-)
-from .metrics.nonlocality import bell_chsh, steering
-from .metrics.texture import state_texture
+from .metrics import *  # noqa: F403 (the metric functions, listed in metrics.__all__)
 from .models import BatteryModel
 from .sweep import annotate, sweep  # binds qbtoolkit.sweep to the function
 
@@ -41,6 +21,7 @@ except PackageNotFoundError:  # pragma: no cover
 __all__ = [
     "__version__",
     "analysis",
+    "metrics",
     "models",
     "ops",
     "steady",
@@ -48,26 +29,7 @@ __all__ = [
     "Trajectory",
     "evolve",
     "steady_state",
-    "energy",
-    "passive_state",
-    "active_state",
-    "ergotropy",
-    "antiergotropy",
-    "capacity",
-    "incoherent_ergotropy",
-    "coherent_ergotropy",
-    "energy_variance",
-    "l1_coherence",
-    "relative_entropy_coherence",
-    "imaginarity",
-    "concurrence",
-    "negativity",
-    "log_negativity",
-    "entanglement_entropy",
-    "mutual_information",
-    "steering",
-    "bell_chsh",
-    "state_texture",
     "sweep",
     "annotate",
+    *metrics.__all__,
 ]

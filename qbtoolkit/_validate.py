@@ -43,12 +43,16 @@ def check_real(value: Any, name: str) -> float:
     return out
 
 
-def check_rate(value: Any, name: str) -> float:
-    """A rate (1/time): a finite real number ``>= 0``."""
+def _check_nonnegative(value: Any, name: str, what: str) -> float:
     out = check_real(value, name)
     if out < 0:
-        raise ValueError(f"{name} is a rate and must be >= 0, got {out}")
+        raise ValueError(f"{name} is {what} and must be >= 0, got {out}")
     return out
+
+
+def check_rate(value: Any, name: str) -> float:
+    """A rate (1/time): a finite real number ``>= 0``."""
+    return _check_nonnegative(value, name, "a rate")
 
 
 def check_positive(value: Any, name: str) -> float:
@@ -61,10 +65,7 @@ def check_positive(value: Any, name: str) -> float:
 
 def check_temperature(value: Any, name: str) -> float:
     """A temperature in energy units (k_B = 1): finite and ``>= 0`` (0 means the vacuum)."""
-    out = check_real(value, name)
-    if out < 0:
-        raise ValueError(f"{name} is a temperature and must be >= 0, got {out}")
-    return out
+    return _check_nonnegative(value, name, "a temperature")
 
 
 def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
@@ -157,9 +158,8 @@ def as_states(
     trace = np.trace(arr, axis1=-2, axis2=-1).real
     bad = np.abs(trace - 1) > atol
     if np.any(bad):
-        raise ValueError(
-            f"{name} must have unit trace; got trace {np.ravel(trace)[np.argmax(np.ravel(bad))]:.8g}"
-        )
+        first = np.ravel(trace)[np.argmax(np.ravel(bad))]
+        raise ValueError(f"{name} must have unit trace; got trace {first:.8g}")
     if check_positivity:
         from ._linalg import eigvalsh
 
@@ -175,7 +175,9 @@ def check_spectrum(eigenvalues: np.ndarray, name: str = "rho", atol: float = ATO
         )
 
 
-def as_hamiltonian(H: Any, name: str = "H", dim: int | None = None, atol: float = ATOL) -> np.ndarray:
+def as_hamiltonian(
+    H: Any, name: str = "H", dim: int | None = None, atol: float = ATOL
+) -> np.ndarray:
     """Return a Hermitian operator as an array ``(d, d)`` or a batch ``(..., d, d)``.
 
     Parameters

@@ -27,7 +27,7 @@ corrected complex moments.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
@@ -104,43 +104,50 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_A() -> float:
     """A: root of ``tan A = 2A`` in ``(0, pi/2)`` (Eq. 34); ``J t_P = A``. A = 1.1655612."""
-    return float(brentq(lambda a: np.sin(a) - 2.0 * a * np.cos(a), 0.5, np.pi / 2 - 1e-12, xtol=1e-15))
+    return float(
+        brentq(lambda a: np.sin(a) - 2.0 * a * np.cos(a), 0.5, np.pi / 2 - 1e-12, xtol=1e-15)
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_B() -> float:
     """B = sin^2(A)/A (Eq. 35); peak power ``P(t_P) = B w J sin^2(theta/2)``. B = 0.7246114."""
     a = constant_A()
     return float(np.sin(a) ** 2 / a)
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_C() -> float:
     """C: root of ``1 + 2C tan(2C) = 0`` in ``(pi/4, pi/2)`` (Eq. 42). C = 1.3991930."""
     # written as cos(2C) + 2C sin(2C) = 0 to avoid the pole of tan at C = pi/4
     return float(
-        brentq(lambda c: np.cos(2 * c) + 2 * c * np.sin(2 * c), np.pi / 4 + 1e-9, np.pi / 2 - 1e-12, xtol=1e-15)
+        brentq(
+            lambda c: np.cos(2 * c) + 2 * c * np.sin(2 * c),
+            np.pi / 4 + 1e-9,
+            np.pi / 2 - 1e-12,
+            xtol=1e-15,
+        )
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_D() -> float:
     """D = -cos(2C)/C (Eq. 44); peak ergotropic power at ``theta = pi``. D = 0.6730168."""
     c = constant_C()
     return float(-np.cos(2 * c) / c)
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_K() -> float:
     """K = -A tan(2A)/4 = A^2/(4A^2 - 1) (Sec. 8, text above Eq. 67). K = 0.3063808."""
     a = constant_A()
     return float(a**2 / (4 * a**2 - 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def constant_L() -> float:
     """L = K/A = A/(4A^2 - 1) (Eq. 67). L = 0.2628612 (the paper prints 0.262...)."""
     a = constant_A()
@@ -362,7 +369,9 @@ def inversion(theta, Jt):
 
 def coherence(theta, Jt):
     """Coherence parameter ``|<sigma_b>| = |sin theta| |sin Jt| / 2`` (Eq. 56)."""
-    return 0.5 * np.abs(np.sin(np.asarray(theta, dtype=float)) * np.sin(np.asarray(Jt, dtype=float)))
+    return 0.5 * np.abs(
+        np.sin(np.asarray(theta, dtype=float)) * np.sin(np.asarray(Jt, dtype=float))
+    )
 
 
 def capacity(theta, Jt, omega=1.0):
@@ -474,7 +483,8 @@ def damped_power_optimum(theta, J, gamma, omega=1.0):
     For ``gamma/J = 0.1``, ``theta = pi``: ``J t_P = 1.135498``, ``P = 0.684312 w J``.
     """
     J_b, g_b = np.broadcast_arrays(np.asarray(J, dtype=float), np.asarray(gamma, dtype=float))
-    res = [_damped_power_scalar(float(j), float(g)) for j, g in zip(J_b.ravel(), g_b.ravel())]
+    pairs = zip(J_b.ravel(), g_b.ravel(), strict=True)
+    res = [_damped_power_scalar(float(j), float(g)) for j, g in pairs]
     t = np.array([r[0] for r in res]).reshape(J_b.shape)
     p = np.array([r[1] for r in res]).reshape(J_b.shape)
     out_t, out_p = t, omega * excited_fraction(theta) * p
@@ -511,7 +521,9 @@ def _qubit_ergotropy_pop(ree, eg2):
 
 
 def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
-    """Closed-system Rabi population ``rho_ee = (Omega/W)^2 sin^2(W t/2)``, ``W = sqrt(Omega^2+Delta^2)``.
+    """Closed-system Rabi population ``rho_ee = (Omega/W)^2 sin^2(W t/2)``.
+
+    ``W = sqrt(Omega^2 + Delta^2)`` is the generalised Rabi frequency.
 
     ``Omega_t`` is the dimensionless time ``Omega t``; at ``delta = 0`` this is
     ``sin^2(Omega t/2)`` (000-A, A1).  The atom starts in ``|g>``.
@@ -522,7 +534,10 @@ def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
 
 
 def atom_rabi_coherence(Omega_t, Omega=1.0, delta=0.0):
-    """Closed-system l1 coherence ``2|rho_eg| = 2 sqrt(p(1-p))`` (pure state); ``|sin Omega t|`` at resonance."""
+    """Closed-system l1 coherence ``2|rho_eg| = 2 sqrt(p(1-p))`` (pure state).
+
+    At resonance this is ``|sin Omega t|`` (000-A, A1).
+    """
     p = atom_rabi_population(Omega_t, Omega, delta)
     return 2 * np.sqrt(np.clip(p * (1 - p), 0.0, None))
 
@@ -578,7 +593,7 @@ def _atom_s(Omega, gamma, gamma_phi, delta):
 def atom_steady_population(Omega, gamma, gamma_phi=0.0, delta=0.0):
     """Steady excited population of the driven, damped atom: ``s/(1+2s)`` (A3).
 
-    ``s = Omega^2 Gamma_2 / (2 gamma (Gamma_2^2 + Delta^2))`` with ``Gamma_2 = gamma/2 + gamma_phi``;
+    ``s = Omega^2 Gamma_2 / (2 gamma (Gamma_2^2 + Delta^2))``, ``Gamma_2 = gamma/2 + gamma_phi``;
     at ``Delta = gamma_phi = 0`` it is ``x^2/(1+2x^2)``, ``x = Omega/gamma``.
     """
     s, _ = _atom_s(np.asarray(Omega, dtype=float), np.asarray(gamma, dtype=float), gamma_phi, delta)

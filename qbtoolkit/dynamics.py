@@ -152,8 +152,7 @@ class Trajectory:
 
     def to_xarray(self, metrics: Mapping[str, MetricFn] | Sequence[MetricFn] | None = None):
         """Labelled view: metrics (default energy, ergotropy) and the battery states."""
-        ds = self.evaluate(metrics) if (metrics is not None or self.battery_states is not None) \
-            else self.evaluate()
+        ds = self.evaluate(metrics)
         if self.battery_states is not None:
             ds["battery_state"] = (("time", "row", "col"), self.battery_states)
             ds["battery_state"].attrs["long_name"] = "battery reduced density matrix"
@@ -218,6 +217,8 @@ def evolve(
         ``"mesolve"``: :func:`qutip.mesolve` (``options`` forwarded). ``"expm"``: exact
         propagation with the Liouvillian's matrix exponential (scipy ``expm_multiply``),
         fast and integrator-free for small and moderately sized models.
+        ``"blocks"``: :func:`qbtoolkit.solvers.evolve_blocks`, exact propagation block by
+        block for phase-covariant models such as ``models.network`` (much faster for N >= 6).
     options : dict, optional
         Forwarded to ``qutip.mesolve`` (e.g. ``{"atol": 1e-10, "rtol": 1e-8}``).
     store_states : bool
@@ -233,7 +234,7 @@ def evolve(
     """
     if not isinstance(model, BatteryModel):
         raise ValueError(f"model must be a BatteryModel, got {type(model).__name__}")
-    check_choice(method, "method", ("mesolve", "expm"))
+    check_choice(method, "method", ("mesolve", "expm", "blocks"))
     tlist = np.asarray(tlist, dtype=float)
     if tlist.ndim != 1 or tlist.size == 0:
         raise ValueError("tlist must be a non-empty 1-D array of times")
@@ -243,6 +244,10 @@ def evolve(
         raise ValueError("tlist must start at t >= 0 (rho0 is the state at t = 0)")
     if not store_states and not metrics:
         raise ValueError("store_states=False needs metrics= to compute during integration")
+    if method == "blocks":  # issue-4 hook: exact block-diagonal propagation (qbtoolkit.solvers)
+        from .solvers import evolve_blocks
+
+        return evolve_blocks(model, tlist, store_states=store_states, metrics=metrics)
     Hb = model.H_battery.full()
     if not store_states:
         if method != "mesolve":

@@ -32,10 +32,10 @@ from .models.thermal import (
     _check_omegas,
     _check_spectral_density,
     _energies,
+    active_rates,
     bose_einstein,
     coupling_matrix,
     flip_channels,
-    spectral_rates,
 )
 
 __all__ = [
@@ -77,7 +77,7 @@ def _structure(omegas: Any, couplings: Any, kappa: Any, spectral_density: Any):
     J = _check_spectral_density(spectral_density)
     energies, _ = _energies(omegas, lam)
     ch = flip_channels(energies, n)
-    base = np.where(ch.active, spectral_rates(ch.freq, kappa, J), 0.0)
+    base = active_rates(ch, kappa, J)
     return n, energies, ch, base
 
 

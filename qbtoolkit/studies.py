@@ -30,6 +30,7 @@ Relative paths are taken from the current working directory.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import os
 import tomllib
@@ -63,11 +64,15 @@ METRIC_NAMES = tuple(_metrics.__all__)
 
 
 def _builders() -> list[str]:
-    return sorted(
-        n
-        for n in _models.__all__
-        if n[0].islower() and callable(getattr(_models, n)) and n != "kossakowski_c_ops"
-    )
+    """Names in ``qbtoolkit.models`` whose return annotation is a BatteryModel."""
+    out = []
+    for name in _models.__all__:
+        fn = getattr(_models, name)
+        if inspect.isfunction(fn):
+            ret = inspect.signature(fn).return_annotation
+            if ret is _models.BatteryModel or ret == "BatteryModel":
+                out.append(name)
+    return sorted(out)
 
 
 def _axis(name: str, spec: Any) -> list[Any]:

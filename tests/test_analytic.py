@@ -56,7 +56,9 @@ def test_ergotropy_closed_forms():
     # Eq. 38 at theta = pi reduces to Eq. 39
     assert np.allclose(an.ergotropy(np.pi, JT), an.ergotropy_pi(JT), atol=1e-14)
     # exact zeros of Eq. 39 on [0, pi/4] U [3pi/4, 5pi/4]
-    z = np.concatenate([np.linspace(0, np.pi / 4, 50), np.linspace(3 * np.pi / 4, 5 * np.pi / 4, 50)])
+    z = np.concatenate(
+        [np.linspace(0, np.pi / 4, 50), np.linspace(3 * np.pi / 4, 5 * np.pi / 4, 50)]
+    )
     assert np.max(np.abs(an.ergotropy(np.pi, z))) < 1e-14
     # Fig. 3a: ergotropy(pi/4) = (sqrt3 - 1)/4 at theta = pi/2; equals E at pi/2
     assert an.ergotropy(np.pi / 2, np.pi / 4) == pytest.approx((np.sqrt(3) - 1) / 4, abs=1e-14)

@@ -31,8 +31,13 @@ def test_driven_atom_builder():
 
 @pytest.mark.parametrize(
     ("kw", "name"),
-    [({"Omega": -1.0}, "Omega"), ({"gamma": -1.0}, "gamma"), ({"gamma_phi": -1}, "gamma_phi"),
-     ({"omega0": 0.0}, "omega0"), ({"delta": float("inf")}, "delta")],
+    [
+        ({"Omega": -1.0}, "Omega"),
+        ({"gamma": -1.0}, "gamma"),
+        ({"gamma_phi": -1}, "gamma_phi"),
+        ({"omega0": 0.0}, "omega0"),
+        ({"delta": float("inf")}, "delta"),
+    ],
 )
 def test_driven_atom_validation(kw, name):
     with pytest.raises(ValueError, match=name):
@@ -59,14 +64,18 @@ def test_a2_free_decay(p):
     assert np.max(np.abs(W - analytic.atom_decay_ergotropy(gt, p))) < 1e-8
     # one-to-one energy-coherence map E = C^2 / (4 (1 - p))
     assert np.max(np.abs(E - analytic.atom_energy_from_coherence(C, p))) < 1e-8
-    assert analysis.half_life(gt, W) == pytest.approx(analytic.atom_ergotropy_half_life(p), abs=1e-6)
+    assert analysis.half_life(gt, W) == pytest.approx(
+        analytic.atom_ergotropy_half_life(p), abs=1e-6
+    )
     inc = qb.incoherent_ergotropy(traj.battery_states, traj.H_battery)
     if p > 0.5:  # population part of the ergotropy dies at gamma t = ln(2p)
         death = analysis.first_crossing(gt, inc, 1e-12)
         assert death == pytest.approx(np.log(2 * p), abs=1e-2)
         assert np.all(inc[gt > np.log(2 * p) + 1e-9] < 1e-12)
     # late times: ergotropy / energy -> 1 - p (the coherent part survives)
-    _, E_late, W_late, _ = _atom(driven_atom(Omega=0.0, gamma=1.0, theta=theta), np.array([0, 15.0]))
+    _, E_late, W_late, _ = _atom(
+        driven_atom(Omega=0.0, gamma=1.0, theta=theta), np.array([0, 15.0])
+    )
     assert W_late[-1] / E_late[-1] == pytest.approx(1 - p, rel=1e-5)
 
 
@@ -84,11 +93,14 @@ def test_a3_steady_state_closed_forms(x, gphi, delta):
     m = driven_atom(Omega=x, gamma=1.0, gamma_phi=gphi, delta=delta)
     rho = qb.steady_state(m)
     assert qb.energy(rho, m.H_battery) == pytest.approx(
-        analytic.atom_steady_population(x, 1.0, gphi, delta), abs=1e-9)
+        analytic.atom_steady_population(x, 1.0, gphi, delta), abs=1e-9
+    )
     assert qb.l1_coherence(rho) == pytest.approx(
-        analytic.atom_steady_coherence(x, 1.0, gphi, delta), abs=1e-9)
+        analytic.atom_steady_coherence(x, 1.0, gphi, delta), abs=1e-9
+    )
     assert qb.ergotropy(rho, m.H_battery) == pytest.approx(
-        analytic.atom_steady_ergotropy(x, 1.0, gphi, delta), abs=1e-9)
+        analytic.atom_steady_ergotropy(x, 1.0, gphi, delta), abs=1e-9
+    )
     # the steady state is purely coherent: no population inversion
     assert qb.incoherent_ergotropy(rho, m.H_battery) == pytest.approx(0.0, abs=1e-12)
 
@@ -121,8 +133,12 @@ def test_two_qubit_builder_and_validation():
     Hb = qutip.tensor(n, qutip.qeye(2)) + qutip.tensor(qutip.qeye(2), n)
     assert (m.H_battery - Hb).norm() < 1e-14
     assert (m.rho0 - qutip.ket2dm(qutip.tensor(qutip.basis(2, 0), qutip.basis(2, 0)))).norm() == 0
-    for kw, name in (({"gamma": -1}, "gamma"), ({"J": float("nan")}, "J"), ({"Omega": -2}, "Omega"),
-                     ({"omega0": -1.0}, "omega0")):
+    for kw, name in (
+        ({"gamma": -1}, "gamma"),
+        ({"J": float("nan")}, "J"),
+        ({"Omega": -2}, "Omega"),
+        ({"omega0": -1.0}, "omega0"),
+    ):
         with pytest.raises(ValueError, match=name):
             two_qubit_battery(**kw)
 
@@ -146,3 +162,33 @@ def test_two_qubit_interaction_entangles():
     assert np.max(qb.concurrence(traj.states)) > 0.3
     W = qb.ergotropy(traj.battery_states, traj.H_battery)
     assert np.all(W >= -1e-12) and np.all(W <= 2 + 1e-12)
+
+
+# ----------------------------------------------------------------- recipes (rabat_2026_atom)
+
+
+@pytest.mark.parametrize("name", ["a1_rabi", "a2_decay", "a3_steady", "b_two_qubit"])
+def test_rabat_recipes_quick(name):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from qbtoolkit import papers
+
+    recipe = papers.get(f"rabat_2026_atom/{name}")
+    ds = recipe.compute(quick=True)
+    assert "reconstructed" in ds.attrs["note"]
+    if name == "a1_rabi":
+        assert float(abs(ds.E - ds.E_exact).max()) < 1e-8
+    elif name == "a2_decay":
+        assert float(abs(ds.E - ds.E_from_coherence).max()) < 1e-8
+        assert np.allclose(ds.half_life, ds.half_life_exact, atol=1e-6)
+    elif name == "a3_steady":
+        assert float(abs(ds.ss_ergotropy - ds.ss_ergotropy_exact).max()) < 1e-9
+        assert ds.attrs["ergotropy_max"] == pytest.approx(0.20711, abs=1e-5)
+    else:
+        assert float(ds.concurrence.sel(case="non-interacting").max()) < 1e-9
+    fig = recipe.plot(ds)
+    assert len(fig.axes) >= 2
+    plt.close(fig)

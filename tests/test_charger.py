@@ -38,7 +38,9 @@ def test_builder_structure():
     H = sa.dag() * sa + sb.dag() * sb + 0.1 * (sa.dag() * sb + sb.dag() * sa)
     assert (m.H - H).norm() < 1e-14
     assert len(m.c_ops) == 1 and (m.c_ops[0] - np.sqrt(0.02) * sa).norm() < 1e-14
-    alpha = np.cos(np.pi / 6) * qutip.basis(2, 0) + np.exp(0.4j) * np.sin(np.pi / 6) * qutip.basis(2, 1)
+    alpha = np.cos(np.pi / 6) * qutip.basis(2, 0) + np.exp(0.4j) * np.sin(np.pi / 6) * qutip.basis(
+        2, 1
+    )
     rho0 = qutip.ket2dm(qutip.tensor(alpha, qutip.basis(2, 0)))
     assert (m.rho0 - rho0).norm() < 1e-14
     assert (m.H_battery - qutip.num(2)).norm() < 1e-14
@@ -49,8 +51,13 @@ def test_builder_structure():
 
 @pytest.mark.parametrize(
     ("kw", "name"),
-    [({"omega": 0.0}, "omega"), ({"J": -1.0}, "J"), ({"gamma": -0.1}, "gamma"),
-     ({"theta": float("nan")}, "theta"), ({"phi": "x"}, "phi")],
+    [
+        ({"omega": 0.0}, "omega"),
+        ({"J": -1.0}, "J"),
+        ({"gamma": -0.1}, "gamma"),
+        ({"theta": float("nan")}, "theta"),
+        ({"phi": "x"}, "phi"),
+    ],
 )
 def test_builder_validation(kw, name):
     with pytest.raises(ValueError, match=name):

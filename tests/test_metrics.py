@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import qutip
-from states import random_density, random_hamiltonian, random_unitary
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from states import random_density, random_hamiltonian, random_unitary
 
 import qbtoolkit as qb
 from qbtoolkit import ops
@@ -206,7 +206,8 @@ def test_ket_vs_density_matrix(seed, d):
 @given(seed=seeds)
 def test_batch_equals_loop(seed):
     rng = np.random.default_rng(seed)
-    batch = np.stack([random_density(rng, 4, rank=1 + k % 4) for k in range(12)]).reshape(3, 4, 4, 4)
+    batch = np.stack([random_density(rng, 4, rank=1 + k % 4) for k in range(12)])
+    batch = batch.reshape(3, 4, 4, 4)
     H = random_hamiltonian(rng, 4)
     for fn in (qb.energy, qb.ergotropy, qb.capacity, qb.antiergotropy, qb.incoherent_ergotropy,
                qb.coherent_ergotropy, qb.energy_variance):

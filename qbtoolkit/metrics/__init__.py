@@ -1,41 +1,23 @@
-"""State metrics, batched over time and parameters (see the submodules for the equations)."""
+"""State metrics, batched over time and parameters (see the submodules for the equations).
 
-from .coherence import imaginarity, l1_coherence, relative_entropy_coherence
-from .correlations import (
-    concurrence,
-    entanglement_entropy,
-    log_negativity,
-    mutual_information,
-    negativity,
-)
-from .work import (
-    active_state,
-    antiergotropy,
-    capacity,
-    coherent_ergotropy,
-    energy,
-    energy_variance,
-    ergotropy,
-    incoherent_ergotropy,
-    passive_state,
-)
+work          energy, passive/active states, ergotropy, antiergotropy, capacity, ...
+coherence     l1 and relative-entropy coherence, imaginarity
+texture       quantum state texture
+correlations  concurrence, negativity, entropies, mutual information
+nonlocality   steering (F3) and Bell-CHSH from the correlation matrix
+"""
+
+from . import coherence, correlations, nonlocality, texture, work
+from .coherence import *  # noqa: F403
+from .correlations import *  # noqa: F403
+from .nonlocality import *  # noqa: F403
+from .texture import *  # noqa: F403
+from .work import *  # noqa: F403
 
 __all__ = [
-    "energy",
-    "passive_state",
-    "active_state",
-    "ergotropy",
-    "antiergotropy",
-    "capacity",
-    "incoherent_ergotropy",
-    "coherent_ergotropy",
-    "energy_variance",
-    "l1_coherence",
-    "relative_entropy_coherence",
-    "imaginarity",
-    "concurrence",
-    "negativity",
-    "log_negativity",
-    "entanglement_entropy",
-    "mutual_information",
+    *work.__all__,
+    *coherence.__all__,
+    *texture.__all__,
+    *correlations.__all__,
+    *nonlocality.__all__,
 ]

@@ -15,7 +15,7 @@ import qutip
 from .._linalg import dag, eigvalsh, entropy_from_eigs
 from .._validate import as_hamiltonian, as_states, check_spectrum
 
-__all__ = ["l1_coherence", "relative_entropy_coherence", "imaginarity", "reference_basis"]
+__all__ = ["l1_coherence", "relative_entropy_coherence", "imaginarity"]
 
 
 def reference_basis(d: int, basis: Any = None, H: Any = None) -> np.ndarray | None:

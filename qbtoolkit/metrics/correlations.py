@@ -30,7 +30,6 @@ __all__ = [
     "log_negativity",
     "entanglement_entropy",
     "mutual_information",
-    "state_dims",
 ]
 
 # sigma_y (x) sigma_y is real and symmetric in the computational basis, for either sign

@@ -8,6 +8,7 @@ from .collective import (
     parallel_battery,
     permutation_invariant_ergotropy,
 )
+from .network import network, network_edges
 from .thermal import thermal_network
 from .xxz import xxz_charger_battery
 
@@ -15,6 +16,8 @@ __all__ = [
     "BatteryModel",
     "kossakowski_c_ops",
     "charger_battery",
+    "network",
+    "network_edges",
     "driven_atom",
     "two_qubit_battery",
     "thermal_network",

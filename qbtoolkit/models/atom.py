@@ -114,11 +114,13 @@ def two_qubit_battery(
     \mathrm{h.c.}) + J_z\sigma_z^1\sigma_z^2` plus a charging field. In the frame rotating at the
     drive frequency (RWA):
 
-    .. math:: H = \frac{\Delta}{2}(\sigma_z^1+\sigma_z^2) + J(\sigma_1^+\sigma_2^- + \sigma_1^-\sigma_2^+)
+    .. math:: H = \frac{\Delta}{2}(\sigma_z^1+\sigma_z^2)
+              + J(\sigma_1^+\sigma_2^- + \sigma_1^-\sigma_2^+)
               + J_z\sigma_z^1\sigma_z^2 + \frac{\Omega}{2}(\sigma_x^1+\sigma_x^2),
 
     (the flip-flop and ``zz`` terms are invariant under the rotation). Local decay
-    :math:`\sqrt{\gamma}\sigma_i^-` and optional local dephasing :math:`\sqrt{\gamma_\phi/2}\sigma_z^i`.
+    :math:`\sqrt{\gamma}\sigma_i^-` and optional local dephasing
+    :math:`\sqrt{\gamma_\phi/2}\sigma_z^i`.
     Initial state ``|gg>``.
 
     Parameters

@@ -256,6 +256,15 @@ def spectral_rates(
     return kappa * vals[inv].reshape(freq.shape)
 
 
+def active_rates(
+    ch: FlipChannels, kappa: float, spectral_density: Callable[[float], float] | None
+) -> np.ndarray:
+    """``kappa * J(freq)`` on the active channels, 0 on excluded (zero-frequency) ones."""
+    out = np.zeros_like(ch.freq)
+    out[ch.active] = spectral_rates(ch.freq[ch.active], kappa, spectral_density)
+    return out
+
+
 def thermal_network(
     omegas: Sequence[float],
     couplings: Any,
@@ -327,7 +336,7 @@ def thermal_network(
 
     energies, _ = _energies(omegas, lam)
     ch = flip_channels(energies, n)
-    base_rates = spectral_rates(ch.freq, kappa, J)
+    base_rates = active_rates(ch, kappa, J)
     dims = [[2] * n, [2] * n]
     d = 2**n
     c_ops: list[qutip.Qobj] = []

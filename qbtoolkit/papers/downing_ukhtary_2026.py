@@ -136,8 +136,16 @@ def fig2_compute(quick: bool = False) -> xr.Dataset:
             "sigma_E_tE_exact": ("theta_scan", analytic.energy_std_at_tE(scan)),
         },
         coords={"theta": THETAS, "Jt": Jt, "theta_scan": scan},
-        attrs={"paper": PAPER, "figure": "fig2", "omega_b": OMEGA, "J": J, "A": analytic.A,
-               "B": analytic.B, "energy_units": "omega_b", "power_units": "omega_b J"},
+        attrs={
+            "paper": PAPER,
+            "figure": "fig2",
+            "omega_b": OMEGA,
+            "J": J,
+            "A": analytic.A,
+            "B": analytic.B,
+            "energy_units": "omega_b",
+            "power_units": "omega_b J",
+        },
     )
     return ds
 
@@ -167,8 +175,10 @@ def fig2_plot(ds: xr.Dataset):
     ax.set(xlabel=r"$\theta$", ylabel="optimum")
     ax.legend(fontsize=7)
     label_panels(axes)
-    fig.suptitle("Downing & Ukhtary (2026) Fig. 2 — simulated (markers/colour), Eqs. 30–37 (black/lines)",
-                 fontsize=9)
+    fig.suptitle(
+        "Downing & Ukhtary (2026) Fig. 2 — simulated (markers/colour), Eqs. 30–37 (black/lines)",
+        fontsize=9,
+    )
     return fig
 
 
@@ -205,9 +215,18 @@ def fig3_compute(quick: bool = False) -> xr.Dataset:
             "Perg_tPerg_eq45": ("theta_scan", analytic.max_ergotropic_power_approx(scan)),
         },
         coords={"theta": cols, "Jt": Jt, "theta_scan": scan},
-        attrs={"paper": PAPER, "figure": "fig3", "omega_b": OMEGA, "J": J, "A": analytic.A,
-               "C": analytic.C, "D": analytic.D, "energy_units": "omega_b",
-               "power_units": "omega_b J", "time_units": "1/J"},
+        attrs={
+            "paper": PAPER,
+            "figure": "fig3",
+            "omega_b": OMEGA,
+            "J": J,
+            "A": analytic.A,
+            "C": analytic.C,
+            "D": analytic.D,
+            "energy_units": "omega_b",
+            "power_units": "omega_b J",
+            "time_units": "1/J",
+        },
     )
 
 
@@ -241,8 +260,14 @@ def fig3_plot(ds: xr.Dataset):
     ax.plot(th, ds.t_P, "s", color="hotpink", ms=3, label=r"$t_P$")
     ax.plot(th, ds.t_Perg, "D", color="gold", ms=3, label=r"$t_{P,erg}$ (sim.)")
     ax.plot(fine, t_fine, color="gold", lw=2, label=r"$t_{P,erg}$ exact")
-    ax.plot(fine, analytic.optimal_ergotropic_power_time_approx(fine), color="tab:orange",
-            ls="--", lw=1, label="Eq. 43")
+    ax.plot(
+        fine,
+        analytic.optimal_ergotropic_power_time_approx(fine),
+        color="tab:orange",
+        ls="--",
+        lw=1,
+        label="Eq. 43",
+    )
     ax.axhline(np.pi / 2, color="tab:purple", lw=1)
     ax.axhline(analytic.A, color="hotpink", lw=1)
     ax.set(xlabel=r"$\theta$", ylabel=r"optimal $Jt$", ylim=(1.1, 1.68))
@@ -255,8 +280,14 @@ def fig3_plot(ds: xr.Dataset):
     ax.plot(fine, analytic.max_energy(fine), color="tab:purple", lw=1)
     ax.plot(fine, analytic.max_power(fine), color="hotpink", lw=1)
     ax.plot(fine, p_fine, color="gold", lw=2)
-    ax.plot(fine, analytic.max_ergotropic_power_approx(fine), color="tab:orange", ls="--", lw=1,
-            label="Eq. 45")
+    ax.plot(
+        fine,
+        analytic.max_ergotropic_power_approx(fine),
+        color="tab:orange",
+        ls="--",
+        lw=1,
+        label="Eq. 45",
+    )
     ax.set(xlabel=r"$\theta$", ylabel=r"optimum ($\omega_b$ or $\omega_b J$)")
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0.06, 1.0))
     label_panels(axes.T)  # (a, b) first column, (c, d) second, (e, f) third, as in the paper
@@ -271,8 +302,10 @@ def fig4_compute(quick: bool = False) -> xr.Dataset:
     Jt = _jt(quick)
     sim = _stack(THETAS, Jt, _battery_series)
     th2 = THETAS[:, None]
-    data = {k: (("theta", "Jt"), sim[k]) for k in
-            ("ergotropy", "capacity", "inversion", "coherence", "concurrence")}
+    data = {
+        k: (("theta", "Jt"), sim[k])
+        for k in ("ergotropy", "capacity", "inversion", "coherence", "concurrence")
+    }
     data.update(
         ergotropy_exact=(("theta", "Jt"), analytic.ergotropy(th2, Jt)),
         capacity_exact=(("theta", "Jt"), analytic.capacity(th2, Jt)),
@@ -280,8 +313,11 @@ def fig4_compute(quick: bool = False) -> xr.Dataset:
         coherence_exact=(("theta", "Jt"), analytic.coherence(th2, Jt)),
         concurrence_exact=(("theta", "Jt"), analytic.concurrence(th2, Jt)),
     )
-    return xr.Dataset(data, coords={"theta": THETAS, "Jt": Jt},
-                      attrs={"paper": PAPER, "figure": "fig4", "omega_b": OMEGA, "J": J})
+    return xr.Dataset(
+        data,
+        coords={"theta": THETAS, "Jt": Jt},
+        attrs={"paper": PAPER, "figure": "fig4", "omega_b": OMEGA, "J": J},
+    )
 
 
 def fig4_plot(ds: xr.Dataset):
@@ -344,8 +380,15 @@ def sec8_compute(quick: bool = False) -> xr.Dataset:
             "P_tP_eq68": ("gamma_scan", analytic.damped_max_power_approx(theta, 1.0, g_scan)),
         },
         coords={"gamma": SEC8_GAMMAS, "Jt": Jt, "gamma_scan": g_scan},
-        attrs={"paper": PAPER, "figure": "sec8", "theta": theta, "omega_b": OMEGA, "J": J,
-               "gamma_units": "J (gamma/J)", "time_units": "1/J"},
+        attrs={
+            "paper": PAPER,
+            "figure": "sec8",
+            "theta": theta,
+            "omega_b": OMEGA,
+            "J": J,
+            "gamma_units": "J (gamma/J)",
+            "time_units": "1/J",
+        },
     )
 
 
@@ -381,19 +424,39 @@ def sec8_plot(ds: xr.Dataset):
     ax.set(xlabel=r"$\gamma/J$", ylabel="optimum", ylim=(0.2, 1.15))
     ax.legend(fontsize=6, ncol=2, loc="upper right")
     label_panels(axes)
-    fig.suptitle(r"Downing & Ukhtary (2026) Sec. 8 — lossy charger, $\theta=\pi$: "
-                 "simulated vs Eqs. 62–70", fontsize=9)
+    fig.suptitle(
+        r"Downing & Ukhtary (2026) Sec. 8 — lossy charger, $\theta=\pi$: "
+        "simulated vs Eqs. 62–70",
+        fontsize=9,
+    )
     return fig
 
 
-register(paper=PAPER, name="fig2", title="Energetics: E(t), P(t), optima vs theta (Eqs. 30-37)",
-         compute=fig2_compute, plot=fig2_plot)
-register(paper=PAPER, name="fig3",
-         title="Thermodynamics: ergotropy, ergotropic power, optimal times (Eqs. 38-45)",
-         compute=fig3_compute, plot=fig3_plot)
-register(paper=PAPER, name="fig4",
-         title="Mechanisms: inversion, coherence, capacity, concurrence (Eqs. 50-59)",
-         compute=fig4_compute, plot=fig4_plot)
-register(paper=PAPER, name="sec8",
-         title="Lossy charger: E, ergotropy vs t and optima vs gamma/J (Eqs. 60-70)",
-         compute=sec8_compute, plot=sec8_plot)
+register(
+    paper=PAPER,
+    name="fig2",
+    title="Energetics: E(t), P(t), optima vs theta (Eqs. 30-37)",
+    compute=fig2_compute,
+    plot=fig2_plot,
+)
+register(
+    paper=PAPER,
+    name="fig3",
+    title="Thermodynamics: ergotropy, ergotropic power, optimal times (Eqs. 38-45)",
+    compute=fig3_compute,
+    plot=fig3_plot,
+)
+register(
+    paper=PAPER,
+    name="fig4",
+    title="Mechanisms: inversion, coherence, capacity, concurrence (Eqs. 50-59)",
+    compute=fig4_compute,
+    plot=fig4_plot,
+)
+register(
+    paper=PAPER,
+    name="sec8",
+    title="Lossy charger: E, ergotropy vs t and optima vs gamma/J (Eqs. 60-70)",
+    compute=sec8_compute,
+    plot=sec8_plot,
+)

@@ -112,7 +112,10 @@ def _plot_fig2(ds: xr.Dataset):
             ax.set_ylim(-0.01, 0.1)
             ax.text(0.5, 0.3, "W = 0 identically\n(model as printed)", ha="center",
                     transform=ax.transAxes)
-        ax.legend(loc="upper right")
+            ax.legend(loc="upper right")
+        else:
+            ax.set_ylim(top=1.4 * float(np.nanmax(ds["W"].sel(lambda_LR=lam))))
+            ax.legend(loc="upper right", ncol=2)
     label_panels(axes)
     return fig
 

@@ -70,8 +70,14 @@ def a1_compute(quick: bool = False) -> xr.Dataset:
             "C_l1_exact": (("delta", "Omega_t"), analytic.atom_rabi_coherence(wt, 1.0, dd)),
         },
         coords={"delta": A1_DELTAS, "Omega_t": wt},
-        attrs={"paper": PAPER, "figure": "a1_rabi", "note": NOTE, "omega0": 1.0,
-               "delta_units": "Omega", "energy_units": "omega0"},
+        attrs={
+            "paper": PAPER,
+            "figure": "a1_rabi",
+            "note": NOTE,
+            "omega0": 1.0,
+            "delta_units": "Omega",
+            "energy_units": "omega0",
+        },
     )
 
 
@@ -90,18 +96,34 @@ def a1_plot(ds: xr.Dataset):
     ax = axes[1]
     c = np.linspace(0, 1, 200)
     for sign in (+1, -1):
-        ax.plot(c, (1 + sign * np.sqrt(1 - c**2)) / 2, color="k", lw=1,
-                label=r"$C_{l_1}^2=4e(1-e)$" if sign > 0 else None)
-    for k, (d, col) in enumerate(zip(ds.delta.values, ["tab:red", "tab:blue", "tab:green"],
-                                     strict=True)):
-        ax.plot(ds.C_l1[k][::8], ds.ergotropy[k][::8], "o", ms=3, color=col,
-                label=rf"$\Delta/\Omega={d:g}$")
-    ax.set(xlabel=r"$C_{l_1}$", ylabel=r"$\mathcal{E}/\omega_0 = E/\omega_0$",
-           title="pure state: ergotropy = energy")
+        ax.plot(
+            c,
+            (1 + sign * np.sqrt(1 - c**2)) / 2,
+            color="k",
+            lw=1,
+            label=r"$C_{l_1}^2=4e(1-e)$" if sign > 0 else None,
+        )
+    for k, (d, col) in enumerate(
+        zip(ds.delta.values, ["tab:red", "tab:blue", "tab:green"], strict=True)
+    ):
+        ax.plot(
+            ds.C_l1[k][::8],
+            ds.ergotropy[k][::8],
+            "o",
+            ms=3,
+            color=col,
+            label=rf"$\Delta/\Omega={d:g}$",
+        )
+    ax.set(
+        xlabel=r"$C_{l_1}$",
+        ylabel=r"$\mathcal{E}/\omega_0 = E/\omega_0$",
+        title="pure state: ergotropy = energy",
+    )
     ax.legend(fontsize=7)
     label_panels(axes)
-    fig.suptitle("Rabat group (2026), 000-A1 — RECONSTRUCTED model: driven atom, Rabi charging",
-                 fontsize=9)
+    fig.suptitle(
+        "Rabat group (2026), 000-A1 — RECONSTRUCTED model: driven atom, Rabi charging", fontsize=9
+    )
     return fig
 
 
@@ -130,14 +152,25 @@ def a2_compute(quick: bool = False) -> xr.Dataset:
         E_exact=(("p", "gamma_t"), analytic.atom_decay_energy(gt, pp)),
         ergotropy_exact=(("p", "gamma_t"), analytic.atom_decay_ergotropy(gt, pp)),
         C_l1_exact=(("p", "gamma_t"), analytic.atom_decay_coherence(gt, pp)),
-        E_from_coherence=(("p", "gamma_t"),
-                          analytic.atom_energy_from_coherence(np.array(out["C_l1"]), pp)),
+        E_from_coherence=(
+            ("p", "gamma_t"),
+            analytic.atom_energy_from_coherence(np.array(out["C_l1"]), pp),
+        ),
         half_life=("p", np.array(half)),
         half_life_exact=("p", analytic.atom_ergotropy_half_life(A2_P)),
     )
-    return xr.Dataset(data, coords={"p": A2_P, "gamma_t": gt},
-                      attrs={"paper": PAPER, "figure": "a2_decay", "note": NOTE, "omega0": 1.0,
-                             "energy_units": "omega0", "time_units": "1/gamma"})
+    return xr.Dataset(
+        data,
+        coords={"p": A2_P, "gamma_t": gt},
+        attrs={
+            "paper": PAPER,
+            "figure": "a2_decay",
+            "note": NOTE,
+            "omega0": 1.0,
+            "energy_units": "omega0",
+            "time_units": "1/gamma",
+        },
+    )
 
 
 def a2_plot(ds: xr.Dataset):
@@ -153,11 +186,17 @@ def a2_plot(ds: xr.Dataset):
         c = np.linspace(0, float(ds.C_l1[k].max()), 100)
         axes[1].plot(c, analytic.atom_energy_from_coherence(c, p), color=col, lw=1)
     axes[0].axhline(0.5, color="0.6", lw=0.6)
-    axes[0].set(xlabel=r"$\gamma t$", ylabel=r"$\mathcal{E}(t)/\mathcal{E}(0)$",
-                title=r"half-lives $\ln[4/(2+p)]$ (dashed)")
+    axes[0].set(
+        xlabel=r"$\gamma t$",
+        ylabel=r"$\mathcal{E}(t)/\mathcal{E}(0)$",
+        title=r"half-lives $\ln[4/(2+p)]$ (dashed)",
+    )
     axes[0].legend(fontsize=7)
-    axes[1].set(xlabel=r"$C_{l_1}$", ylabel=r"$E/\omega_0$",
-                title=r"$E=\omega_0 C_{l_1}^2/[4(1-p)]$ (lines)")
+    axes[1].set(
+        xlabel=r"$C_{l_1}$",
+        ylabel=r"$E/\omega_0$",
+        title=r"$E=\omega_0 C_{l_1}^2/[4(1-p)]$ (lines)",
+    )
     axes[1].legend(fontsize=7)
     k = int(np.argmin(np.abs(ds.p.values - 0.9)))
     ax = axes[2]
@@ -169,8 +208,9 @@ def a2_plot(ds: xr.Dataset):
     ax.set(xlabel=r"$\gamma t$", ylabel=r"energy $/\omega_0$", title=r"$p=0.9$: death at $\ln 2p$")
     ax.legend(fontsize=7)
     label_panels(axes)
-    fig.suptitle("Rabat group (2026), 000-A2 — RECONSTRUCTED model: free decay after charging",
-                 fontsize=9)
+    fig.suptitle(
+        "Rabat group (2026), 000-A2 — RECONSTRUCTED model: free decay after charging", fontsize=9
+    )
     return fig
 
 
@@ -211,15 +251,27 @@ def a3_compute(quick: bool = False) -> xr.Dataset:
             "ss_ergotropy": (("gamma_phi", "x_scan"), ss_W),
             "ss_population": (("gamma_phi", "x_scan"), ss_pop),
             "ss_C_l1": (("gamma_phi", "x_scan"), ss_C),
-            "ss_ergotropy_exact": (("gamma_phi", "x_scan"),
-                                   analytic.atom_steady_ergotropy(xx, 1.0, gg)),
-            "ss_population_exact": (("gamma_phi", "x_scan"),
-                                    analytic.atom_steady_population(xx, 1.0, gg)),
+            "ss_ergotropy_exact": (
+                ("gamma_phi", "x_scan"),
+                analytic.atom_steady_ergotropy(xx, 1.0, gg),
+            ),
+            "ss_population_exact": (
+                ("gamma_phi", "x_scan"),
+                analytic.atom_steady_population(xx, 1.0, gg),
+            ),
             "ss_C_l1_exact": (("gamma_phi", "x_scan"), analytic.atom_steady_coherence(xx, 1.0, gg)),
         },
         coords={"x": A3_X, "gamma_t": gt, "gamma_phi": A3_DEPH, "x_scan": xs},
-        attrs={"paper": PAPER, "figure": "a3_steady", "note": NOTE, "omega0": 1.0,
-               "x": "Omega/gamma", "gamma_phi_units": "gamma", "x_max": xmax, "ergotropy_max": wmax},
+        attrs={
+            "paper": PAPER,
+            "figure": "a3_steady",
+            "note": NOTE,
+            "omega0": 1.0,
+            "x": "Omega/gamma",
+            "gamma_phi_units": "gamma",
+            "x_max": xmax,
+            "ergotropy_max": wmax,
+        },
     )
 
 
@@ -230,31 +282,47 @@ def a3_plot(ds: xr.Dataset):
     for k, (x, col) in enumerate(zip(ds.x.values, cols, strict=True)):
         axes[0].plot(gt, ds.ergotropy[k], color=col, label=rf"$\Omega/\gamma={x:.4g}$")
         axes[0].axhline(float(ds.ergotropy_ss_exact_x[k]), color=col, ls=":", lw=1)
-    axes[0].set(xlabel=r"$\gamma t$", ylabel=r"$\mathcal{E}/\omega_0$",
-                title=r"transient $\to$ steady (dotted)")
+    axes[0].set(
+        xlabel=r"$\gamma t$",
+        ylabel=r"$\mathcal{E}/\omega_0$",
+        title=r"transient $\to$ steady (dotted)",
+    )
     axes[0].legend(fontsize=7)
     xs = ds.x_scan.values
     ax = axes[1]
-    ax.plot(xs, ds.ss_ergotropy[0], "o", ms=3, color="tab:red", label=r"$\mathcal{E}_{ss}/\omega_0$")
+    ax.plot(
+        xs, ds.ss_ergotropy[0], "o", ms=3, color="tab:red", label=r"$\mathcal{E}_{ss}/\omega_0$"
+    )
     ax.plot(xs, ds.ss_population[0], "s", ms=3, color="hotpink", label=r"$\rho_{ee}^{ss}$")
     ax.plot(xs, ds.ss_C_l1[0], "^", ms=3, color="gold", label=r"$C_{l_1}^{ss}$")
     for v in ("ss_ergotropy_exact", "ss_population_exact", "ss_C_l1_exact"):
         ax.plot(xs, ds[v][0], color="k", lw=0.8)
-    ax.plot([ds.attrs["x_max"]], [ds.attrs["ergotropy_max"]], "*", ms=12, color="k",
-            label=rf"max {ds.attrs['ergotropy_max']:.5f} at {ds.attrs['x_max']:.4f}")
+    ax.plot(
+        [ds.attrs["x_max"]],
+        [ds.attrs["ergotropy_max"]],
+        "*",
+        ms=12,
+        color="k",
+        label=rf"max {ds.attrs['ergotropy_max']:.5f} at {ds.attrs['x_max']:.4f}",
+    )
     ax.set(xlabel=r"$x=\Omega/\gamma$", title=r"steady state, $\Delta=\gamma_\phi=0$")
     ax.legend(fontsize=7)
     ax = axes[2]
-    for i, (g, col) in enumerate(zip(ds.gamma_phi.values, ["tab:red", "tab:purple", "tab:gray"],
-                                     strict=True)):
+    for i, (g, col) in enumerate(
+        zip(ds.gamma_phi.values, ["tab:red", "tab:purple", "tab:gray"], strict=True)
+    ):
         ax.plot(xs, ds.ss_ergotropy[i], "o", ms=3, color=col, label=rf"$\gamma_\phi/\gamma={g:g}$")
         ax.plot(xs, ds.ss_ergotropy_exact[i], color="k", lw=0.8)
-    ax.set(xlabel=r"$x=\Omega/\gamma$", ylabel=r"$\mathcal{E}_{ss}/\omega_0$",
-           title=r"dephasing lowers $\mathcal{E}_{ss}$")
+    ax.set(
+        xlabel=r"$x=\Omega/\gamma$",
+        ylabel=r"$\mathcal{E}_{ss}/\omega_0$",
+        title=r"dephasing lowers $\mathcal{E}_{ss}$",
+    )
     ax.legend(fontsize=7)
     label_panels(axes)
-    fig.suptitle("Rabat group (2026), 000-A3 — RECONSTRUCTED model: driven atom with decay",
-                 fontsize=9)
+    fig.suptitle(
+        "Rabat group (2026), 000-A3 — RECONSTRUCTED model: driven atom with decay", fontsize=9
+    )
     return fig
 
 
@@ -276,15 +344,27 @@ def b_compute(quick: bool = False) -> xr.Dataset:
         out["C_l1_norm"].append(l1_coherence(rb) / 3.0)
         out["concurrence"].append(concurrence(rb))
     data = {k: (("case", "Omega_t"), np.array(v)) for k, v in out.items()}
-    corr = [float(np.corrcoef(w, c)[0, 1])
-            for w, c in zip(out["ergotropy"], out["C_l1_norm"], strict=True)]
+    corr = [
+        float(np.corrcoef(w, c)[0, 1])
+        for w, c in zip(out["ergotropy"], out["C_l1_norm"], strict=True)
+    ]
     data["corr_ergotropy_coherence"] = ("case", np.array(corr))
     return xr.Dataset(
         data,
-        coords={"case": [c[0] for c in B_CASES], "J": ("case", [c[1] for c in B_CASES]),
-                "Jz": ("case", [c[2] for c in B_CASES]), "Omega_t": wt},
-        attrs={"paper": PAPER, "figure": "b_two_qubit", "note": NOTE, "omega0": 1.0,
-               "gamma": B_GAMMA, "units": "Omega = 1 (J, Jz, gamma in Omega)"},
+        coords={
+            "case": [c[0] for c in B_CASES],
+            "J": ("case", [c[1] for c in B_CASES]),
+            "Jz": ("case", [c[2] for c in B_CASES]),
+            "Omega_t": wt,
+        },
+        attrs={
+            "paper": PAPER,
+            "figure": "b_two_qubit",
+            "note": NOTE,
+            "omega0": 1.0,
+            "gamma": B_GAMMA,
+            "units": "Omega = 1 (J, Jz, gamma in Omega)",
+        },
     )
 
 
@@ -297,29 +377,57 @@ def b_plot(ds: xr.Dataset):
         ax.plot(wt, ds.E[k], color="hotpink", lw=1, label=r"$E/\omega_0$")
         ax.plot(wt, ds.C_l1_norm[k], color="gold", label=r"$C_{l_1}/3$")
         ax.plot(wt, ds.concurrence[k], color="tab:blue", lw=1, label="concurrence")
-        ax.set(xlabel=r"$\Omega t$", title=f"{str(ds.case.values[k])}, $\\gamma={B_GAMMA:g}\\Omega$")
+        ax.set(
+            xlabel=r"$\Omega t$", title=f"{str(ds.case.values[k])}, $\\gamma={B_GAMMA:g}\\Omega$"
+        )
         ax.legend(fontsize=7, loc="upper right", ncol=2)
         ax.set_ylim(-0.02, 2.3)
     ax = axes[2]
     for k, col in enumerate(["tab:green", "tab:purple"]):
-        ax.plot(ds.C_l1_norm[k], ds.ergotropy[k], ".", ms=2, color=col,
-                label=f"{str(ds.case.values[k])} (r={float(ds.corr_ergotropy_coherence[k]):.2f})")
+        ax.plot(
+            ds.C_l1_norm[k],
+            ds.ergotropy[k],
+            ".",
+            ms=2,
+            color=col,
+            label=f"{str(ds.case.values[k])} (r={float(ds.corr_ergotropy_coherence[k]):.2f})",
+        )
     ax.set(xlabel=r"$C_{l_1}/3$", ylabel=r"$\mathcal{E}/\omega_0$", title="ergotropy vs coherence")
     ax.legend(fontsize=7)
     label_panels(axes)
-    fig.suptitle(r"Rabat group (2026), 000-B — RECONSTRUCTED model: driven two-qubit battery, "
-                 r"local decay", fontsize=9)
+    fig.suptitle(
+        r"Rabat group (2026), 000-B — RECONSTRUCTED model: driven two-qubit battery, "
+        r"local decay",
+        fontsize=9,
+    )
     return fig
 
 
-register(paper=PAPER, name="a1_rabi", title="[reconstructed] driven atom: Rabi charging (000-A1)",
-         compute=a1_compute, plot=a1_plot)
-register(paper=PAPER, name="a2_decay",
-         title="[reconstructed] driven atom: free decay, energy-coherence map (000-A2)",
-         compute=a2_compute, plot=a2_plot)
-register(paper=PAPER, name="a3_steady",
-         title="[reconstructed] driven atom: steady-state ergotropy (000-A3)",
-         compute=a3_compute, plot=a3_plot)
-register(paper=PAPER, name="b_two_qubit",
-         title="[reconstructed] two-qubit battery: ergotropy, coherence, concurrence (000-B)",
-         compute=b_compute, plot=b_plot)
+register(
+    paper=PAPER,
+    name="a1_rabi",
+    title="[reconstructed] driven atom: Rabi charging (000-A1)",
+    compute=a1_compute,
+    plot=a1_plot,
+)
+register(
+    paper=PAPER,
+    name="a2_decay",
+    title="[reconstructed] driven atom: free decay, energy-coherence map (000-A2)",
+    compute=a2_compute,
+    plot=a2_plot,
+)
+register(
+    paper=PAPER,
+    name="a3_steady",
+    title="[reconstructed] driven atom: steady-state ergotropy (000-A3)",
+    compute=a3_compute,
+    plot=a3_plot,
+)
+register(
+    paper=PAPER,
+    name="b_two_qubit",
+    title="[reconstructed] two-qubit battery: ergotropy, coherence, concurrence (000-B)",
+    compute=b_compute,
+    plot=b_plot,
+)
