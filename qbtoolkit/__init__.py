@@ -7,7 +7,7 @@ where energetic, the Hamiltonian they are measured against.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import analysis, metrics, models, ops, steady
+from . import analysis, analytic, metrics, models, ops, steady
 from .dynamics import Trajectory, evolve, steady_state
 from .metrics import *  # noqa: F403 (the metric functions, listed in metrics.__all__)
 from .models import BatteryModel
@@ -21,6 +21,7 @@ except PackageNotFoundError:  # pragma: no cover
 __all__ = [
     "__version__",
     "analysis",
+    "analytic",
     "metrics",
     "models",
     "ops",

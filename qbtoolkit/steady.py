@@ -41,6 +41,7 @@ from .models.thermal import (
 __all__ = [
     "thermal_populations",
     "thermal_steady_states",
+    "model_steady_states",
     "thermal_rate_matrices",
     "thermal_liouvillians",
     "stationary_distributions",
@@ -214,6 +215,22 @@ def thermal_steady_states(
     idx = np.arange(d)
     rho[..., idx, idx] = p
     return rho
+
+
+def model_steady_states(model: Any, temperatures: Any, on_singular: str = "raise") -> np.ndarray:
+    """Steady states of a ``thermal_network`` model re-solved over a temperature grid.
+
+    Takes ``omegas``, ``couplings``, ``kappa`` and ``spectral_density`` from
+    ``model.params`` and returns :func:`thermal_steady_states` for ``temperatures``
+    (shape ``(..., N)``).
+    """
+    if getattr(model, "name", None) != "thermal_network":
+        raise ValueError("model must come from qbtoolkit.models.thermal_network")
+    p = model.params
+    return thermal_steady_states(
+        p["omegas"], p["couplings"], temperatures, p["kappa"], p["spectral_density"],
+        on_singular,
+    )
 
 
 def thermal_liouvillians(

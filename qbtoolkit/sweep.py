@@ -74,6 +74,7 @@ _THREAD_VARS = (
     "BLIS_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
+    "QBTOOLKIT_NUM_THREADS",
 )
 _THREADS_LIMITED = False
 
@@ -308,6 +309,9 @@ def _limit_threads() -> None:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
+    from ._linalg import set_num_threads
+
+    set_num_threads(1)  # qbtoolkit's own threaded batched eigensolvers
     _THREADS_LIMITED = True
 
 

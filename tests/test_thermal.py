@@ -63,6 +63,10 @@ def test_jump_operators_lower_energy_and_degenerate_frequencies_are_grouped():
         k, mm = np.nonzero(c.full())
         w = E[mm] - E[k]
         assert np.all(w > 0) and np.ptp(w) < 1e-12  # lowering, one Bohr frequency per operator
+    # at lambda = omega/2 the Bohr frequency omega - 2 lambda is zero: no channel (omega > 0 only),
+    # and a spectral density singular at 0 is never evaluated there
+    crossing = thermal_network(W3, 0.5, [1, 1, 0], spectral_density=lambda w: 1 / w)
+    assert crossing.params["bohr_frequencies"] == [[1.0, 2.0]] * 3
     # rates: kappa w (1 + n) and kappa w n, n Bose-Einstein
     m2 = thermal_network([1.0], 0.0, [0.7], kappa=0.3)
     c_down, c_up = m2.c_ops

@@ -34,6 +34,20 @@ def test_pauli_path_matches_qutip_steadystate_on_random_points(rng):
         )
 
 
+def test_model_steady_states_reuses_the_model_parameters():
+    model = thermal_network([1.0, 0.8], {(0, 1): 0.2}, [1.0, 0.0], kappa=0.4,
+                            spectral_density=lambda w: w**2)
+    T = np.array([[1.0, 0.0], [0.3, 2.0]])
+    rho = steady.model_steady_states(model, T)
+    assert np.abs(rho[0] - qb.steady_state(model).full()).max() < 1e-9
+    other = thermal_network([1.0, 0.8], {(0, 1): 0.2}, T[1], kappa=0.4,
+                            spectral_density=lambda w: w**2)
+    assert np.abs(rho[1] - qb.steady_state(other).full()).max() < 1e-9
+    with pytest.raises(ValueError, match="model"):
+        steady.model_steady_states(qb.models.BatteryModel(
+            model.H, model.c_ops, model.rho0, model.H, (0, 1)), T)
+
+
 def test_steady_state_has_no_coherences_proof(rng):
     """The unique steady state is diagonal in H_S's eigenbasis (justifies the Pauli path).
 

@@ -270,8 +270,8 @@ def fig3_plot(ds: xr.Dataset):
     )
     ax.axhline(np.pi / 2, color="tab:purple", lw=1)
     ax.axhline(analytic.A, color="hotpink", lw=1)
-    ax.set(xlabel=r"$\theta$", ylabel=r"optimal $Jt$", ylim=(1.1, 1.68))
-    ax.legend(fontsize=6, ncol=3, loc="upper left", bbox_to_anchor=(0.08, 0.93))
+    ax.set(xlabel=r"$\theta$", ylabel=r"optimal $Jt$", ylim=(1.1, 1.62))
+    ax.legend(fontsize=6, ncol=3, loc="upper left", bbox_to_anchor=(0.02, 0.86))
     ax = axes[1, 2]
     ax.plot(th, ds.E_tE, "o", color="tab:purple", ms=4, label=r"$E(t_E)$")
     ax.plot(th, ds.erg_terg, "x", color="k", ms=4, label=r"$\mathcal{E}(t_{erg})$")
