@@ -408,7 +408,7 @@ def _run_chunk(
         "dims": {n: d for n, (d, _) in first["vars"].items()},
         "data": {n: np.stack(col) for n, col in columns.items()},
         "coords": first["coords"],
-        "attrs": first["attrs"],
+        "attrs": _jsonable(first["attrs"]),  # as a checkpoint stores them: resumed == fresh
     }
 
 
@@ -670,7 +670,8 @@ class _Checkpoint:
     def chunk_file(self, ci: int) -> Path:
         return self.path / f"chunk_{ci:06d}.npz"
 
-    def load(self, n_chunks: int) -> dict[int, dict[str, Any]]:
+    def load(self, n_points: int) -> dict[int, dict[str, Any]]:
+        n_chunks = math.ceil(n_points / self.chunk)
         done = {}
         for f in self.path.glob("chunk_*.npz"):
             ci = int(f.stem.split("_")[1])
@@ -688,6 +689,9 @@ class _Checkpoint:
                     },
                     "attrs": meta["attrs"],
                 }
+            expected = min(self.chunk, n_points - ci * self.chunk)
+            if any(a.shape[0] != expected for a in done[ci]["data"].values()):
+                raise ValueError(f"checkpoint file {f} does not hold {expected} points")
         return done
 
     def save(self, ci: int, res: dict[str, Any]) -> None:
@@ -739,7 +743,10 @@ def sweep(
     func : callable
         Called as ``func(**point)`` with one keyword per grid parameter.  Returns a dict of
         scalars/arrays, an :class:`xarray.Dataset` (e.g. ``Trajectory.evaluate(...)``) or a
-        named :class:`xarray.DataArray`; see the module docstring and :func:`annotate`.  For
+        named :class:`xarray.DataArray`.  Plain arrays get their dimension names from
+        :func:`annotate` (``dims=("time",)``, else ``<name>_dim_<i>``); a returned 1-D array
+        named after such a dimension becomes its coordinate, which must be the same at every
+        point.  Units/long names come from DataArray attributes or :func:`annotate`.  For
         ``backend="processes"`` it must be picklable (a module-level function, a
         :func:`functools.partial` of one, or anything ``cloudpickle`` handles); each call must
         be deterministic for resumed sweeps to equal uninterrupted ones.
@@ -758,8 +765,9 @@ def sweep(
         Number of worker processes (``"processes"``, or the ``LocalCluster`` started when
         ``backend="dask"`` without a client).  Default: the number of usable cores.
     chunk : int, optional
-        Points per task (and per checkpoint file).  Default: about four chunks per worker;
-        when resuming a checkpoint, the chunk size it was written with.
+        Points per task (and per checkpoint file).  Default: about four chunks per worker
+        (``workers``, default the local cores: pass ``workers=`` the size of a remote Dask
+        cluster); when resuming a checkpoint, the chunk size it was written with.
     checkpoint : path, optional
         Directory for resumable results: ``manifest.json`` (hash of the function's qualified
         name + source and of the grid) and one ``chunk_NNNNNN.npz`` per finished chunk, each
@@ -817,7 +825,7 @@ def sweep(
     elif chunk is None:
         chunk = auto_chunk
     n_chunks = math.ceil(g.size / chunk)
-    results = store.load(n_chunks) if store is not None else {}
+    results = store.load(g.size) if store is not None else {}
     tasks = [
         (ci, g.points(ci * chunk, min((ci + 1) * chunk, g.size)))
         for ci in range(n_chunks)
@@ -848,8 +856,7 @@ def sweep(
                 results[ci] = res
                 bar.update(sizes[ci])
         finally:
-            if hasattr(stream, "close"):
-                stream.close()
+            stream.close()  # stops the workers' pool / cancels Dask futures on errors
             bar.close()
     return _assemble(g, results, n_chunks, spec, manifest, backend)
 

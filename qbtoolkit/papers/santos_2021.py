@@ -210,7 +210,8 @@ def fig5_plot(ds: xr.Dataset):
         ax1.plot(t, ds.coherence.sel(topology=top), label=lab)
         ax2.plot(t, ds.concurrence.sel(topology=top), label=lab)
     ax1.set(xlabel=r"$\Gamma t$", ylabel=r"$C_{l_1}(t)$ (normalised)", xlim=(0, t[-1]))
-    ax2.set(xlabel=r"$\Gamma t$", ylabel=r"$\bar C(t)$ (edge concurrence)", xlim=(0, t[-1]))
+    ax2.set(xlabel=r"$\Gamma t$", ylabel=r"$\bar C(t)$ (edge concurrence)", xlim=(0, t[-1]),
+            ylim=(-0.005, 1.25 * max(float(ds.concurrence.max()), 1e-3)))
     ax1.legend()
     label_panels([ax1, ax2])
     return fig
