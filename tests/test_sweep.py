@@ -229,7 +229,7 @@ def test_killed_sweep_resumes_only_missing_points(tmp_path, resume_module):
         sweep(m.slow_point, {RESUME_GRID!r}, backend="serial", chunk=2,
               checkpoint={str(ckpt)!r}, progress=False)
         """)
-    env = {**os.environ, "QB_SWEEP_SLEEP": "0.15"}
+    env = {**os.environ, "QB_SWEEP_SLEEP": "0.2"}
     proc = subprocess.Popen([sys.executable, "-c", script], env=env)
     try:
         deadline = time.monotonic() + 60

@@ -89,3 +89,22 @@ def test_scalar_checks():
         check_choice("web", "topology", ("linear", "ring"))
     with pytest.raises(ValueError, match="gamma must be finite"):
         check_rate(float("nan"), "gamma")
+
+
+def test_positivity_check_large_and_small():
+    from qbtoolkit._validate import is_positive_semidefinite
+
+    rng = np.random.default_rng(5)
+    for d in (4, 300):
+        G = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+        rho = G @ G.conj().T
+        rho /= np.trace(rho).real
+        assert is_positive_semidefinite(rho)
+        w, V = np.linalg.eigh(rho)
+        w[0] = -1e-5  # one slightly negative eigenvalue (beyond the 1e-6 tolerance)
+        bad = (V * w) @ V.conj().T
+        assert not is_positive_semidefinite(bad)
+        assert is_positive_semidefinite(bad, atol=1e-4)
+    big = qutip.Qobj(np.diag(np.r_[1.1, -0.1, np.zeros(510)]), dims=[[2] * 9, [2] * 9])
+    with pytest.raises(ValueError, match="rho0 must be positive semidefinite"):
+        BatteryModel(qutip.qeye([2] * 9), [], big, ops.number(), (0,))

@@ -60,6 +60,23 @@ def _prepare(rho: Any, H: Any, *, check_positivity: bool) -> tuple[np.ndarray, n
     return states, Harr, single
 
 
+def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ascending spectrum and eigenvectors of H; a diagonal H (the usual battery
+    Hamiltonian, e.g. a 4096 x 4096 network ``H_battery``) is sorted, not diagonalised."""
+    if Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr))):
+        diag = np.diagonal(Harr).real
+        order = np.argsort(diag, kind="stable")
+        return diag[order], np.eye(Harr.shape[0])[:, order]
+    return np.linalg.eigh(Harr)
+
+
+def _h_spectrum(Harr: np.ndarray) -> np.ndarray:
+    """Ascending spectrum of H (sorted diagonal when H is diagonal)."""
+    if Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr))):
+        return np.sort(np.diagonal(Harr).real)
+    return np.linalg.eigvalsh(Harr)
+
+
 def _energy(states: np.ndarray, Harr: np.ndarray) -> np.ndarray:
     """``Re Tr(rho H)`` for broadcast stacks."""
     return np.einsum("...ij,...ji->...", states, Harr).real
@@ -70,7 +87,7 @@ def _spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool
     states, Harr, single = _prepare(rho, H, check_positivity=False)
     r = eigvalsh(states)
     check_spectrum(r, "rho")
-    eps = np.linalg.eigvalsh(Harr)
+    eps = _h_spectrum(Harr)
     return _energy(states, Harr), r, eps, single
 
 
@@ -105,7 +122,7 @@ def _reordered_state(rho: Any, H: Any, active: bool) -> Any:
     states, Harr, single = _prepare(rho, H, check_positivity=False)
     r = eigvalsh(states)
     check_spectrum(r, "rho")
-    _, V = np.linalg.eigh(Harr)
+    _, V = _h_eigh(Harr)
     pops = r if active else r[..., ::-1]
     out = (V * pops[..., None, :]) @ dag(V)
     if single and isinstance(rho, qutip.Qobj):
@@ -185,7 +202,7 @@ def capacity(rho: Any, H: Any) -> float | np.ndarray:
 def _dephase_in_eigenbasis(states: np.ndarray, Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (dephased states in H's eigenbasis, eps): coherences between different energies
     are removed; coherences inside a degenerate eigenspace are kept (basis independent)."""
-    eps, V = np.linalg.eigh(Harr)
+    eps, V = _h_eigh(Harr)
     in_eig = dag(V) @ states @ V
     scale = max(1.0, float(np.max(np.abs(eps), initial=0.0)))
     same = np.abs(eps[..., :, None] - eps[..., None, :]) <= 1e-9 * scale

@@ -14,7 +14,7 @@ import numpy as np
 import qutip
 
 from .._linalg import ptrace
-from .._validate import check_dims_match, check_qobj_hermitian
+from .._validate import check_dims_match, check_qobj_hermitian, is_positive_semidefinite
 
 __all__ = ["BatteryModel", "kossakowski_c_ops", "as_density_qobj"]
 
@@ -35,7 +35,7 @@ def as_density_qobj(state: qutip.Qobj, name: str = "rho0", atol: float = 1e-8) -
         raise ValueError(f"{name} must be Hermitian")
     if abs(np.trace(arr).real - 1) > atol:
         raise ValueError(f"{name} must have unit trace, got {np.trace(arr).real:.8g}")
-    if np.linalg.eigvalsh(arr)[0] < -atol:
+    if not is_positive_semidefinite(arr, atol):
         raise ValueError(f"{name} must be positive semidefinite")
     return state
 

@@ -10,6 +10,8 @@ drawn in both decay conventions (``decay="paper"`` reproduces the paper's number
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import xarray as xr
 
@@ -19,6 +21,7 @@ from ..metrics import energy, ergotropy
 from ..metrics.graph import mean_pairwise_concurrence, normalised_l1_coherence
 from ..models.network import network
 from ..plotting import label_panels, subplots
+from ..sweep import sweep
 from . import register
 
 PAPER = "santos_2021"
@@ -139,21 +142,25 @@ def fig3_plot(ds: xr.Dataset):
 
 
 # ---- Figs. 4 and 5 -------------------------------------------------------------------
+def _topology_point(state: str, topology: str, times: np.ndarray) -> xr.Dataset:
+    """One grid point of the topology study: an N = 5 network trajectory's metrics."""
+    m = network(5, topology, J=J_PAPER, gamma_collective=GAMMA_IC_PAPER, initial=state)
+    r = trajectory_metrics(m, times)
+    return xr.Dataset({k: ("time", v) for k, v in r.items()}, coords={"time": times})
+
+
+@functools.lru_cache(maxsize=2)
 def _topology_dataset(quick: bool) -> xr.Dataset:
+    """Figs. 4-5 data: a parameter sweep (state x topology) run on all cores by
+    :func:`qbtoolkit.sweep`; cached because both figures share it."""
     t = _times(quick, 4.0)
-    N = 5
     tops = list(TOPOLOGY_LABELS)
-    states = ["classical", "coherent"]
-    names = ["energy", "ergotropy", "efficiency", "coherence", "concurrence"]
-    data = {k: np.empty((len(states), len(tops), t.size)) for k in names}
-    for i, st in enumerate(states):
-        for j, top in enumerate(tops):
-            m = network(N, top, J=J_PAPER, gamma_collective=GAMMA_IC_PAPER, initial=st)
-            r = trajectory_metrics(m, t)
-            for k in names:
-                data[k][i, j] = r[k]
-    U0 = data["energy"][:, :, :1]
+    grid = {"state": ["classical", "coherent"], "topology": tops}
+    res = sweep(functools.partial(_topology_point, times=t), grid, progress=False)
     dims = ("state", "topology", "time")
+    data = {k: res[k].transpose(*dims).values for k in
+            ("energy", "ergotropy", "efficiency", "coherence", "concurrence")}
+    U0 = data["energy"][:, :, :1]
     return xr.Dataset(
         dict(energy=(dims, data["energy"], {"units": "omega"}),
              energy_ratio=(dims, data["energy"] / U0, {"long_name": "U(t)/U0"}),
@@ -161,16 +168,16 @@ def _topology_dataset(quick: bool) -> xr.Dataset:
              efficiency=(dims, data["efficiency"]),
              coherence=(dims, data["coherence"], {"long_name": "l1 coherence / (2^N - 1)"}),
              concurrence=(dims, data["concurrence"], {"long_name": "mean edge concurrence"})),
-        coords=dict(state=states, topology=tops, time=("time", t, {"units": "1/Gamma"}),
+        coords=dict(state=grid["state"], topology=tops, time=("time", t, {"units": "1/Gamma"}),
                     label=("topology", [TOPOLOGY_LABELS[k] for k in tops])),
-        attrs=dict(paper=PAPER, N=N, J=J_PAPER, gamma_collective=GAMMA_IC_PAPER,
+        attrs=dict(paper=PAPER, N=5, J=J_PAPER, gamma_collective=GAMMA_IC_PAPER,
                    coupling="zz", decay="amplitude"),
     )
 
 
 def fig4_compute(quick: bool = False) -> xr.Dataset:
     """N = 5, four topologies: U/U0 (coherent) and efficiency (coherent; classical inset)."""
-    ds = _topology_dataset(quick)
+    ds = _topology_dataset(quick).copy()
     ds.attrs["figure"] = "4"
     return ds[["energy_ratio", "efficiency", "ergotropy", "energy"]]
 
@@ -197,7 +204,7 @@ def fig4_plot(ds: xr.Dataset):
 
 def fig5_compute(quick: bool = False) -> xr.Dataset:
     """N = 5, coherent state: normalised l1 coherence and mean pairwise concurrence (Eq. 14)."""
-    ds = _topology_dataset(quick).sel(state="coherent")
+    ds = _topology_dataset(quick).sel(state="coherent").copy()
     ds.attrs["figure"] = "5"
     return ds[["coherence", "concurrence"]]
 
