@@ -40,17 +40,27 @@ def _as_index_list(keep: int | Sequence[int], n: int, name: str) -> list[int]:
     return out
 
 
+def _tensor_view(
+    states: np.ndarray, dims: Sequence[int], subsys: int | Sequence[int], name: str
+) -> tuple[np.ndarray, tuple[int, ...], list[int], list[int]]:
+    """Validate the subsystem indices ``subsys`` (argument ``name``) and view a batch
+    ``(..., d, d)`` as a tensor ``(..., *dims, *dims)`` (row indices, then column indices).
+
+    Returns ``(tensor, batch_shape, sorted_subsys, dims)``.
+    """
+    dims = list(dims)
+    idx = _as_index_list(subsys, len(dims), name)
+    batch = states.shape[:-2]
+    return states.reshape(batch + tuple(dims) + tuple(dims)), batch, idx, dims
+
+
 def ptrace(states: np.ndarray, keep: int | Sequence[int], dims: Sequence[int]) -> np.ndarray:
     """Partial trace of a batch ``(..., d, d)`` keeping subsystems ``keep`` (sorted order).
 
     Equivalent to ``Qobj.ptrace(keep)`` applied to every matrix of the batch.
     """
-    dims = list(dims)
-    n = len(dims)
-    keep_idx = _as_index_list(keep, n, "keep")
-    batch = states.shape[:-2]
-    t = states.reshape(batch + tuple(dims) + tuple(dims))
-    nb = len(batch)
+    t, batch, keep_idx, dims = _tensor_view(states, dims, keep, "keep")
+    n, nb = len(dims), len(batch)
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     if 2 * n > len(letters):
         raise ValueError("ptrace supports at most 26 subsystems")
@@ -67,12 +77,8 @@ def partial_transpose(
     states: np.ndarray, subsys: int | Sequence[int], dims: Sequence[int]
 ) -> np.ndarray:
     """Partial transpose of a batch ``(..., d, d)`` on subsystems ``subsys``."""
-    dims = list(dims)
-    n = len(dims)
-    sub = _as_index_list(subsys, n, "subsys")
-    batch = states.shape[:-2]
-    t = states.reshape(batch + tuple(dims) + tuple(dims))
-    nb = len(batch)
+    t, batch, sub, dims = _tensor_view(states, dims, subsys, "subsys")
+    n, nb = len(dims), len(batch)
     axes = list(range(nb + 2 * n))
     for i in sub:
         axes[nb + i], axes[nb + n + i] = axes[nb + n + i], axes[nb + i]

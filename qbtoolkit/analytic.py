@@ -179,6 +179,20 @@ def _root(s2, f2):
     return np.hypot(1 - 2 * s2 * f2, 2 * np.sqrt(np.clip(s2 * (1 - s2) * f2, 0.0, None)))
 
 
+def _ergotropy_from_f2(s2, f2, omega):
+    """Battery ergotropy ``w [s^2 f^2 - (1 - root)/2]`` for the battery amplitude ``f``: Eq. 38
+    with ``f = sin(Jt)``, Eq. 69 with the lossy charger's ``f(t)``."""
+    return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
+
+
+def _average_power(x, Jt, J):
+    """``P = J x / (Jt)`` for an energy-like ``x`` at dimensionless times ``Jt``; the
+    ``Jt -> 0`` limit (0) is returned at ``Jt = 0``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = J * x / Jt
+    return np.where(Jt == 0, 0.0, out)
+
+
 def excited_fraction(theta):
     """``s^2 = sin^2(theta/2)``: excited population of the charger's initial Bloch state (Eq. 1)."""
     return np.sin(np.asarray(theta, dtype=float) / 2.0) ** 2
@@ -225,9 +239,7 @@ def power(theta, Jt, omega=1.0, J=1.0):
     ``P = w J sin^2(theta/2) sin^2(Jt)/(Jt)``; the ``Jt -> 0`` limit (0) is returned at ``Jt = 0``.
     """
     Jt = np.asarray(Jt, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = J * energy(theta, Jt, omega) / Jt
-    return np.where(Jt == 0, 0.0, out)
+    return _average_power(energy(theta, Jt, omega), Jt, J)
 
 
 def energy_variance(theta, Jt, omega=1.0):
@@ -277,9 +289,8 @@ def ergotropy(theta, Jt, omega=1.0):
 
     ``w [ s^2 sin^2(Jt) - (1 - sqrt(1 - s^4 sin^2(2Jt)))/2 ]`` with ``s^2 = sin^2(theta/2)``.
     """
-    s2 = excited_fraction(theta)
     f2 = np.sin(np.asarray(Jt, dtype=float)) ** 2
-    return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
+    return _ergotropy_from_f2(excited_fraction(theta), f2, omega)
 
 
 def ergotropy_pi(Jt, omega=1.0):
@@ -295,9 +306,7 @@ def passive_energy(theta, Jt, omega=1.0):
 def ergotropic_power(theta, Jt, omega=1.0, J=1.0):
     """Ergotropic power ``ergotropy/t`` (Eq. 12), 0 at ``Jt = 0``."""
     Jt = np.asarray(Jt, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = J * ergotropy(theta, Jt, omega) / Jt
-    return np.where(Jt == 0, 0.0, out)
+    return _average_power(ergotropy(theta, Jt, omega), Jt, J)
 
 
 def optimal_ergotropy_time(J=1.0):
@@ -429,9 +438,7 @@ def damped_energy(theta, t, J, gamma, omega=1.0):
 
 def damped_ergotropy(theta, t, J, gamma, omega=1.0):
     """Battery ergotropy with a lossy charger (Eq. 69)."""
-    s2 = excited_fraction(theta)
-    f2 = damped_f(t, J, gamma) ** 2
-    return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
+    return _ergotropy_from_f2(excited_fraction(theta), damped_f(t, J, gamma) ** 2, omega)
 
 
 def damped_capacity(theta, t, J, gamma, omega=1.0):

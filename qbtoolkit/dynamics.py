@@ -213,12 +213,15 @@ def evolve(
         The model (time-independent H and c_ops).
     tlist : array_like
         Increasing times, in inverse energy units.
-    method : {"mesolve", "expm"}
+    method : {"mesolve", "expm", "blocks", "permutation"}
         ``"mesolve"``: :func:`qutip.mesolve` (``options`` forwarded). ``"expm"``: exact
         propagation with the Liouvillian's matrix exponential (scipy ``expm_multiply``),
         fast and integrator-free for small and moderately sized models.
         ``"blocks"``: :func:`qbtoolkit.solvers.evolve_blocks`, exact propagation block by
         block for phase-covariant models such as ``models.network`` (much faster for N >= 6).
+        ``"permutation"``: :func:`qbtoolkit.solvers.evolve_permutation`, all-to-all
+        ``models.network`` in the Dicke basis; only ``Trajectory.values`` (energy, ergotropy,
+        efficiency) are returned, no states.
     options : dict, optional
         Forwarded to ``qutip.mesolve`` (e.g. ``{"atol": 1e-10, "rtol": 1e-8}``).
     store_states : bool
@@ -234,7 +237,7 @@ def evolve(
     """
     if not isinstance(model, BatteryModel):
         raise ValueError(f"model must be a BatteryModel, got {type(model).__name__}")
-    check_choice(method, "method", ("mesolve", "expm", "blocks"))
+    check_choice(method, "method", ("mesolve", "expm", "blocks", "permutation"))
     tlist = np.asarray(tlist, dtype=float)
     if tlist.ndim != 1 or tlist.size == 0:
         raise ValueError("tlist must be a non-empty 1-D array of times")
@@ -242,6 +245,13 @@ def evolve(
         raise ValueError("tlist must be finite and strictly increasing")
     if tlist[0] < 0:
         raise ValueError("tlist must start at t >= 0 (rho0 is the state at t = 0)")
+    if method == "permutation":  # issue-4 hook: all-to-all networks in the Dicke basis
+        from .solvers import evolve_permutation
+
+        if metrics:
+            raise ValueError("method='permutation' computes energy, ergotropy and efficiency "
+                             "only; metrics= is not supported")
+        return evolve_permutation(model, tlist)
     if not store_states and not metrics:
         raise ValueError("store_states=False needs metrics= to compute during integration")
     if method == "blocks":  # issue-4 hook: exact block-diagonal propagation (qbtoolkit.solvers)

@@ -27,15 +27,14 @@ from typing import Any
 import numpy as np
 import qutip
 
-from ._validate import check_choice, check_int, check_positive
+from ._validate import check_choice, check_int
 from .models.thermal import (
     _check_omegas,
-    _check_spectral_density,
-    _energies,
-    active_rates,
+    bath_channels,
     bose_einstein,
     coupling_matrix,
-    flip_channels,
+    emission_absorption,
+    grouped_jump_operators,
 )
 
 __all__ = [
@@ -70,16 +69,16 @@ def _check_temperature_grid(temperatures: Any, n_cells: int) -> np.ndarray:
     return T
 
 
-def _structure(omegas: Any, couplings: Any, kappa: Any, spectral_density: Any):
+def _structure(
+    omegas: Any, couplings: Any, temperatures: Any, kappa: Any, spectral_density: Any
+):
+    """Validated inputs of the batched solvers: ``(T, energies, channels, kappa * J rates)``."""
     omegas = _check_omegas(omegas)
     n = omegas.size
     lam = coupling_matrix(couplings, n)
-    kappa = check_positive(kappa, "kappa")
-    J = _check_spectral_density(spectral_density)
-    energies, _ = _energies(omegas, lam)
-    ch = flip_channels(energies, n)
-    base = active_rates(ch, kappa, J)
-    return n, energies, ch, base
+    _, _, energies, ch, base = bath_channels(omegas, lam, kappa, spectral_density)
+    T = _check_temperature_grid(temperatures, n)
+    return T, energies, ch, base
 
 
 def thermal_rate_matrices(
@@ -100,12 +99,10 @@ def thermal_rate_matrices(
     -------
     ndarray, shape (..., 2**N, 2**N)
     """
-    n, energies, ch, base = _structure(omegas, couplings, kappa, spectral_density)
-    T = _check_temperature_grid(temperatures, n)
+    T, energies, ch, base = _structure(omegas, couplings, temperatures, kappa, spectral_density)
     d = energies.size
     nbar = np.where(ch.active, bose_einstein(ch.freq, T[..., :, None]), 0.0)  # (..., N, d/2)
-    down = base * (1.0 + nbar)
-    up = base * nbar
+    down, up = emission_absorption(base, nbar)
     R = np.zeros(T.shape[:-1] + (d, d))
     lo, hi = ch.lower.ravel(), ch.upper.ravel()
     flat = T.shape[:-1] + (-1,)
@@ -248,30 +245,22 @@ def thermal_liouvillians(
         Equal, point by point, to ``model.liouvillian().full()`` (QuTiP column stacking).
         Memory grows as ``16**N`` per point: meant for N <= 3 and modest grids.
     """
-    n, energies, ch, base = _structure(omegas, couplings, kappa, spectral_density)
-    T = _check_temperature_grid(temperatures, n)
-    d = energies.size
+    T, energies, ch, base = _structure(omegas, couplings, temperatures, kappa, spectral_density)
     H = qutip.Qobj(np.diag(energies))
     L0 = qutip.liouvillian(H).full()
     supers, freqs, cells, rates = [], [], [], []
-    for i in range(n):
-        for g in np.unique(ch.group[i]):
-            sel = (ch.group[i] == g) & ch.active[i]
-            if not np.any(sel):
-                continue
-            A = np.zeros((d, d))
-            A[ch.lower[i][sel], ch.upper[i][sel]] = 1.0
-            Aq = qutip.Qobj(A)
-            supers.append(qutip.lindblad_dissipator(Aq).full())
-            supers.append(qutip.lindblad_dissipator(Aq.dag()).full())
-            freqs.append(float(np.mean(ch.freq[i][sel])))
-            cells.append(i)
-            rates.append(float(np.mean(base[i][sel])))
+    for i, w, rate, A in grouped_jump_operators(ch, base):
+        Aq = qutip.Qobj(A)
+        supers.append(qutip.lindblad_dissipator(Aq).full())
+        supers.append(qutip.lindblad_dissipator(Aq.dag()).full())
+        freqs.append(w)
+        cells.append(i)
+        rates.append(rate)
     if not supers:
         return np.broadcast_to(L0, T.shape[:-1] + L0.shape).copy()
     freqs_a, rates_a = np.array(freqs), np.array(rates)
     nbar = bose_einstein(freqs_a, T[..., cells])  # (..., C)
-    coeff = np.stack([rates_a * (1.0 + nbar), rates_a * nbar], axis=-1)
+    coeff = np.stack(emission_absorption(rates_a, nbar), axis=-1)
     coeff = coeff.reshape(T.shape[:-1] + (-1,))
     S = np.stack(supers)  # (2C, D, D) ordered (down, up) per channel
     return L0 + np.einsum("...c,cij->...ij", coeff, S)

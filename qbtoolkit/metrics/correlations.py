@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import qutip
 
+from .. import ops
 from .._linalg import (
     eigh,
     eigvalsh,
@@ -32,9 +33,9 @@ __all__ = [
     "mutual_information",
 ]
 
-# sigma_y (x) sigma_y is real and symmetric in the computational basis, for either sign
-# convention of sigma_y.
-_YY = np.fliplr(np.diag([-1.0, 1.0, 1.0, -1.0]))
+# sigma_y (x) sigma_y (toolkit operators) is real and symmetric in the computational basis,
+# for either sign convention of sigma_y.
+_YY = np.kron(ops.sigma_y().full(), ops.sigma_y().full()).real
 
 
 def _out(x: np.ndarray, single: bool) -> float | np.ndarray:

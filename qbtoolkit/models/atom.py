@@ -23,6 +23,20 @@ from .base import BatteryModel
 __all__ = ["driven_atom", "two_qubit_battery"]
 
 
+def _decay_and_dephasing(
+    lowering: list[qutip.Qobj], sigma_z: list[qutip.Qobj], gamma: float, gamma_phi: float
+) -> tuple[qutip.Qobj, ...]:
+    """Local collapse operators ``sqrt(gamma) sigma_-^i`` (population decay at rate ``gamma``)
+    and ``sqrt(gamma_phi / 2) sigma_z^i`` (coherences decay at the extra rate ``gamma_phi``);
+    zero-rate channels are omitted."""
+    c_ops = []
+    if gamma > 0:
+        c_ops += [np.sqrt(gamma) * s for s in lowering]
+    if gamma_phi > 0:
+        c_ops += [np.sqrt(gamma_phi / 2) * z for z in sigma_z]
+    return tuple(c_ops)
+
+
 def driven_atom(
     Omega: float = 1.0,
     gamma: float = 0.0,
@@ -74,15 +88,11 @@ def driven_atom(
     phi = check_real(phi, "phi")
 
     H = 0.5 * delta * ops.sigma_z() + 0.5 * Omega * ops.sigma_x()
-    c_ops = []
-    if gamma > 0:
-        c_ops.append(np.sqrt(gamma) * ops.sigma_minus())
-    if gamma_phi > 0:
-        c_ops.append(np.sqrt(gamma_phi / 2) * ops.sigma_z())
+    c_ops = _decay_and_dephasing([ops.sigma_minus()], [ops.sigma_z()], gamma, gamma_phi)
     rho0 = qutip.ket2dm(ops.bloch_state(theta, phi))
     return BatteryModel(
         H=H,
-        c_ops=tuple(c_ops),
+        c_ops=c_ops,
         rho0=rho0,
         H_battery=omega0 * ops.number(),
         battery=(0,),
@@ -161,15 +171,11 @@ def two_qubit_battery(
         + Jz * sz[0] * sz[1]
         + 0.5 * Omega * (sx[0] + sx[1])
     )
-    c_ops = []
-    if gamma > 0:
-        c_ops += [np.sqrt(gamma) * s for s in sm]
-    if gamma_phi > 0:
-        c_ops += [np.sqrt(gamma_phi / 2) * z for z in sz]
+    c_ops = _decay_and_dephasing(sm, sz, gamma, gamma_phi)
     rho0 = qutip.ket2dm(ops.product_state([ops.ground(), ops.ground()]))
     return BatteryModel(
         H=H,
-        c_ops=tuple(c_ops),
+        c_ops=c_ops,
         rho0=rho0,
         H_battery=omega0 * (n[0] + n[1]),
         battery=(0, 1),

@@ -59,6 +59,7 @@ from .._validate import (
     check_real,
     check_spectrum,
 )
+from ..metrics.work import _passive_energy
 from .base import BatteryModel
 
 __all__ = [
@@ -81,18 +82,29 @@ COLLECTIVE_KINDS = ("spin_chain", "global_swap", "tavis_cummings", "dicke")
 # ---------------------------------------------------------------------------------------------
 
 
-def _battery_hamiltonian(N: int, omega0: float) -> qutip.Qobj:
-    return omega0 * sum(ops.site_operators(ops.number(), N))
+def _resonant_drive(N: int, Omega: float) -> qutip.Qobj:
+    """``(Omega/2) sum_i sigma_x^i``: every qubit driven on resonance (rotating frame)."""
+    return 0.5 * Omega * sum(ops.site_operators(ops.sigma_x(), N))
 
 
-def _local_decay(N: int, gamma: float) -> tuple[qutip.Qobj, ...]:
+def _qubit_register_model(
+    H: qutip.Qobj, N: int, omega0: float, gamma: float, params: dict, name: str
+) -> BatteryModel:
+    """``N`` qubits charged by ``H`` from ``|g...g>``, with local decay ``sqrt(gamma) sigma_-^i``
+    (none at ``gamma = 0``); the whole register is the battery, ``H_B = omega0 sum_i n_i``."""
     if gamma == 0:
-        return ()
-    return tuple(np.sqrt(gamma) * s for s in ops.site_operators(ops.sigma_minus(), N))
-
-
-def _ground_register(N: int) -> qutip.Qobj:
-    return qutip.ket2dm(ops.product_state([ops.ground()] * N))
+        c_ops: tuple[qutip.Qobj, ...] = ()
+    else:
+        c_ops = tuple(np.sqrt(gamma) * s for s in ops.site_operators(ops.sigma_minus(), N))
+    return BatteryModel(
+        H=H,
+        c_ops=c_ops,
+        rho0=qutip.ket2dm(ops.product_state([ops.ground()] * N)),
+        H_battery=omega0 * sum(ops.site_operators(ops.number(), N)),
+        battery=tuple(range(N)),
+        params=params,
+        name=name,
+    )
 
 
 def parallel_battery(
@@ -128,16 +140,9 @@ def parallel_battery(
     omega0 = check_positive(omega0, "omega0")
     Omega = check_positive(Omega, "Omega")
     gamma = check_rate(gamma, "gamma")
-    H = 0.5 * Omega * sum(ops.site_operators(ops.sigma_x(), N))
-    return BatteryModel(
-        H=H,
-        c_ops=_local_decay(N, gamma),
-        rho0=_ground_register(N),
-        H_battery=_battery_hamiltonian(N, omega0),
-        battery=tuple(range(N)),
-        params={"N": N, "omega0": omega0, "Omega": Omega, "gamma": gamma},
-        name="parallel_battery",
-    )
+    H = _resonant_drive(N, Omega)
+    params = {"N": N, "omega0": omega0, "Omega": Omega, "gamma": gamma}
+    return _qubit_register_model(H, N, omega0, gamma, params, "parallel_battery")
 
 
 def symmetric_spin_operators(N: int) -> tuple[qutip.Qobj, qutip.Qobj]:
@@ -157,7 +162,7 @@ def symmetric_spin_operators(N: int) -> tuple[qutip.Qobj, qutip.Qobj]:
 def _spin_chain(N, omega0, Omega, J, Jz, periodic, gamma) -> BatteryModel:
     sm = ops.site_operators(ops.sigma_minus(), N)
     sz = ops.site_operators(ops.sigma_z(), N)
-    H = 0.5 * Omega * sum(ops.site_operators(ops.sigma_x(), N))
+    H = _resonant_drive(N, Omega)
     bonds = [(i, i + 1) for i in range(N - 1)]
     if periodic and N > 2:
         bonds.append((N - 1, 0))
@@ -166,16 +171,9 @@ def _spin_chain(N, omega0, Omega, J, Jz, periodic, gamma) -> BatteryModel:
             H = H + J * (sm[i].dag() * sm[k] + sm[k].dag() * sm[i])
         if Jz != 0:
             H = H + Jz * sz[i] * sz[k]
-    return BatteryModel(
-        H=H,
-        c_ops=_local_decay(N, gamma),
-        rho0=_ground_register(N),
-        H_battery=_battery_hamiltonian(N, omega0),
-        battery=tuple(range(N)),
-        params={"N": N, "kind": "spin_chain", "omega0": omega0, "Omega": Omega, "J": J,
-                "Jz": Jz, "periodic": periodic, "gamma": gamma},
-        name="collective_battery",
-    )
+    params = {"N": N, "kind": "spin_chain", "omega0": omega0, "Omega": Omega, "J": J,
+              "Jz": Jz, "periodic": periodic, "gamma": gamma}
+    return _qubit_register_model(H, N, omega0, gamma, params, "collective_battery")
 
 
 def _global_swap(N, omega0, Omega, norm_matched, gamma) -> BatteryModel:
@@ -183,16 +181,9 @@ def _global_swap(N, omega0, Omega, norm_matched, gamma) -> BatteryModel:
     gs = ops.product_state([ops.ground()] * N)
     es = ops.product_state([ops.excited()] * N)
     H = Omega_g * (gs * es.dag() + es * gs.dag())
-    return BatteryModel(
-        H=H,
-        c_ops=_local_decay(N, gamma),
-        rho0=_ground_register(N),
-        H_battery=_battery_hamiltonian(N, omega0),
-        battery=tuple(range(N)),
-        params={"N": N, "kind": "global_swap", "omega0": omega0, "Omega": Omega,
-                "Omega_g": Omega_g, "norm_matched": norm_matched, "gamma": gamma},
-        name="collective_battery",
-    )
+    params = {"N": N, "kind": "global_swap", "omega0": omega0, "Omega": Omega,
+              "Omega_g": Omega_g, "norm_matched": norm_matched, "gamma": gamma}
+    return _qubit_register_model(H, N, omega0, gamma, params, "collective_battery")
 
 
 def _cavity(N, kind, omega0, omega_c, g, n_max, kappa) -> BatteryModel:
@@ -415,7 +406,7 @@ def permutation_invariant_ergotropy(
         counts.append(np.full(b.size, 1.0 if naive else b.degeneracy))
     vals, cnt = np.concatenate(mus, axis=-1), np.concatenate(counts)
     if naive:
-        passive = np.sum(np.sort(vals, axis=-1)[..., ::-1] * np.sort(n_diag), axis=-1)
+        passive = _passive_energy(np.sort(vals, axis=-1), np.sort(n_diag))
     else:
         passive = _passive_energy_binomial(vals, cnt, N)
     out = omega0 * np.maximum(E - passive, 0.0)
@@ -504,7 +495,7 @@ def tavis_cummings_charging(
     p /= p.sum(axis=-1, keepdims=True)
     E = omega0 * p @ k
     passive = _passive_energy_binomial(p, np.ones(N + 1), N)
-    naive = np.sum(np.sort(p, axis=-1)[:, ::-1] * k, axis=-1)
+    naive = _passive_energy(np.sort(p, axis=-1), k)
     return {
         "times": t,
         "populations": p,

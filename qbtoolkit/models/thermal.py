@@ -35,7 +35,7 @@ its eigenbasis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,6 +265,71 @@ def active_rates(
     return out
 
 
+def bath_channels(
+    omegas: np.ndarray, lam: np.ndarray, kappa: Any, spectral_density: Any
+) -> tuple[float, Callable[[float], float] | None, np.ndarray, FlipChannels, np.ndarray]:
+    """Validate ``kappa`` and ``spectral_density`` and enumerate the bath channels of
+    :math:`H_S` (internal; shared with ``qbtoolkit.steady``).
+
+    ``omegas`` and ``lam`` must already be validated (:func:`coupling_matrix`).
+
+    Returns
+    -------
+    kappa, spectral_density
+        The validated inputs.
+    energies : ndarray, shape (2**N,)
+        Diagonal of :math:`H_S` in the product basis.
+    channels : FlipChannels
+        The single-flip transitions.
+    rates : ndarray, shape (N, 2**(N-1))
+        ``kappa * J(freq)`` on the active channels, 0 on excluded ones (:func:`active_rates`).
+    """
+    kappa = check_positive(kappa, "kappa")
+    J = _check_spectral_density(spectral_density)
+    energies, _ = _energies(omegas, lam)
+    ch = flip_channels(energies, omegas.size)
+    return kappa, J, energies, ch, active_rates(ch, kappa, J)
+
+
+def grouped_jump_operators(
+    ch: FlipChannels, rates: np.ndarray
+) -> Iterator[tuple[int, float, float, np.ndarray]]:
+    """The grouped lowering operators :math:`A_i(\\omega)` of the global master equation.
+
+    One per cell ``i`` and distinct Bohr frequency :math:`\\omega > 0` of that cell, in order of
+    cell, then increasing frequency group (internal; shared with ``qbtoolkit.steady``).
+
+    Yields
+    ------
+    i : int
+        Cell whose bath drives the channel.
+    omega : float
+        Bohr frequency (mean of the grouped transitions, equal within :data:`FREQ_RTOL`).
+    rate : float
+        ``kappa * J(omega)`` (mean of ``rates`` over the grouped transitions).
+    A : ndarray, shape (2**N, 2**N)
+        :math:`\\sum|k\\rangle\\langle k|\\sigma_x^i|m\\rangle\\langle m|` over the grouped
+        transitions ``m -> k`` (lowering form: :math:`\\varepsilon_m - \\varepsilon_k = \\omega`).
+    """
+    n_cells, n_pairs = ch.lower.shape
+    d = 2 * n_pairs
+    for i in range(n_cells):
+        for g in np.unique(ch.group[i]):
+            sel = (ch.group[i] == g) & ch.active[i]
+            if not np.any(sel):
+                continue
+            A = np.zeros((d, d))
+            A[ch.lower[i][sel], ch.upper[i][sel]] = 1.0  # <k|sigma_x^i|m> = 1 for a flip
+            yield i, float(np.mean(ch.freq[i][sel])), float(np.mean(rates[i][sel])), A
+
+
+def emission_absorption(rate: Any, nbar: Any) -> tuple[Any, Any]:
+    """Rates of one bath channel obeying detailed balance: emission ``rate * (1 + n)`` and
+    absorption ``rate * n``, with ``rate = kappa J(omega)`` and ``n = n_i(omega)`` the
+    Bose-Einstein occupation (:func:`bose_einstein`); broadcasts."""
+    return rate * (1.0 + nbar), rate * nbar
+
+
 def thermal_network(
     omegas: Sequence[float],
     couplings: Any,
@@ -331,35 +396,20 @@ def thermal_network(
     n = omegas.size
     lam = coupling_matrix(couplings, n)
     temps = _check_temperatures(temperatures, n)
-    kappa = check_positive(kappa, "kappa")
-    J = _check_spectral_density(spectral_density)
+    kappa, J, energies, ch, base_rates = bath_channels(omegas, lam, kappa, spectral_density)
 
-    energies, _ = _energies(omegas, lam)
-    ch = flip_channels(energies, n)
-    base_rates = active_rates(ch, kappa, J)
     dims = [[2] * n, [2] * n]
     d = 2**n
     c_ops: list[qutip.Qobj] = []
-    bohr: list[list[float]] = []
-    for i in range(n):
-        freqs_i = []
-        for g in np.unique(ch.group[i]):
-            sel = (ch.group[i] == g) & ch.active[i]
-            if not np.any(sel):
-                continue
-            w = float(np.mean(ch.freq[i][sel]))
-            freqs_i.append(w)
-            A = np.zeros((d, d))
-            A[ch.lower[i][sel], ch.upper[i][sel]] = 1.0  # <k|sigma_x^i|m> = 1 for a flip
-            rate = float(np.mean(base_rates[i][sel]))
-            nbar = float(bose_einstein(w, temps[i]))
-            down, up = rate * (1.0 + nbar), rate * nbar
-            Aq = qutip.Qobj(A, dims=dims)
-            if down > 0:
-                c_ops.append(np.sqrt(down) * Aq)
-            if up > 0:
-                c_ops.append(np.sqrt(up) * Aq.dag())
-        bohr.append(freqs_i)
+    bohr: list[list[float]] = [[] for _ in range(n)]
+    for i, w, rate, A in grouped_jump_operators(ch, base_rates):
+        bohr[i].append(w)
+        down, up = emission_absorption(rate, float(bose_einstein(w, temps[i])))
+        Aq = qutip.Qobj(A, dims=dims)
+        if down > 0:
+            c_ops.append(np.sqrt(down) * Aq)
+        if up > 0:
+            c_ops.append(np.sqrt(up) * Aq.dag())
 
     H = qutip.Qobj(np.diag(energies), dims=dims)
     ground = np.zeros((d, d))

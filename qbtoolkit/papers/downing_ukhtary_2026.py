@@ -106,8 +106,34 @@ def _theta_scan(quick: bool) -> np.ndarray:
     return np.linspace(0.0, np.pi, 9 if quick else 49)[1:]
 
 
+def _powers(Jt: np.ndarray, series: np.ndarray) -> np.ndarray:
+    """Average power ``X(t)/t`` of each row of ``series`` (units of omega_b J)."""
+    return np.stack([analysis.average_power(Jt, x) for x in series])
+
+
+def _attrs(figure: str, **extra) -> dict:
+    """Dataset attributes common to every figure of this paper, followed by ``extra``."""
+    return {"paper": PAPER, "figure": figure, "omega_b": OMEGA, "J": J, **extra}
+
+
 def _vline(ax, x, **kw):
     ax.axvline(x, color=kw.pop("color", "0.5"), ls=kw.pop("ls", "--"), lw=kw.pop("lw", 1.0), **kw)
+
+
+def _optimum_curves(ax, x, sim, exact, approx, *, color, marker, ms, labels):
+    """One optimum against ``x``: simulated (markers), exact closed form (line) and first-order
+    approximation (dashed); ``labels`` = (simulated, exact, approximation)."""
+    sim_label, exact_label, approx_label = labels
+    ax.plot(x, sim, marker, color=color, ms=ms, label=sim_label)
+    ax.plot(x, exact, color=color, label=exact_label)
+    ax.plot(x, approx, color=color, ls="--", lw=1, label=approx_label)
+
+
+def _with_exact(ax, x, sim, exact, *, exact_label: str | None = None, **style):
+    """Simulated curve ``sim`` drawn with ``style``, then its closed form ``exact`` over it
+    as a thin black dotted line (:data:`EXACT`)."""
+    ax.plot(x, sim, **style)
+    ax.plot(x, exact, **EXACT, **({} if exact_label is None else {"label": exact_label}))
 
 
 # ---------------------------------------------------------------------------------------- fig 2
@@ -116,7 +142,7 @@ def _vline(ax, x, **kw):
 def fig2_compute(quick: bool = False) -> xr.Dataset:
     Jt = _jt(quick)
     sim = _stack(THETAS, Jt, _battery_series)
-    P = np.stack([analysis.average_power(Jt, e) for e in sim["E"]])
+    P = _powers(Jt, sim["E"])
     scan = _theta_scan(quick)
     opt = _stack(scan, Jt, _optima)
     th2 = THETAS[:, None]
@@ -136,16 +162,9 @@ def fig2_compute(quick: bool = False) -> xr.Dataset:
             "sigma_E_tE_exact": ("theta_scan", analytic.energy_std_at_tE(scan)),
         },
         coords={"theta": THETAS, "Jt": Jt, "theta_scan": scan},
-        attrs={
-            "paper": PAPER,
-            "figure": "fig2",
-            "omega_b": OMEGA,
-            "J": J,
-            "A": analytic.A,
-            "B": analytic.B,
-            "energy_units": "omega_b",
-            "power_units": "omega_b J",
-        },
+        attrs=_attrs(
+            "fig2", A=analytic.A, B=analytic.B, energy_units="omega_b", power_units="omega_b J"
+        ),
     )
     return ds
 
@@ -154,10 +173,8 @@ def fig2_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12, 3.4))
     Jt = ds.Jt.values
     for k, (lab, col) in enumerate(zip(THETA_LABELS, COLORS, strict=True)):
-        axes[0].plot(Jt, ds.E[k], color=col, label=rf"$\theta={lab}$")
-        axes[1].plot(Jt[1:], ds.P[k, 1:], color=col)
-        axes[0].plot(Jt, ds.E_exact[k], **EXACT)
-        axes[1].plot(Jt[1:], ds.P_exact[k, 1:], **EXACT)
+        _with_exact(axes[0], Jt, ds.E[k], ds.E_exact[k], color=col, label=rf"$\theta={lab}$")
+        _with_exact(axes[1], Jt[1:], ds.P[k, 1:], ds.P_exact[k, 1:], color=col)
     _vline(axes[0], np.pi / 2)
     _vline(axes[1], analytic.A)
     axes[0].set(xlabel=r"$Jt$", ylabel=r"$E/\omega_b$")
@@ -190,9 +207,7 @@ def fig3_compute(quick: bool = False) -> xr.Dataset:
     cols = np.array([np.pi / 2, np.pi])
     sim = _stack(cols, Jt, _battery_series)
     E, W = sim["E"], sim["ergotropy"]
-    P = np.stack([analysis.average_power(Jt, e) for e in E])
-    PW = np.stack([analysis.average_power(Jt, w) for w in W])
-    PP = np.stack([analysis.average_power(Jt, e - w) for e, w in zip(E, W, strict=True)])
+    P, PW, PP = _powers(Jt, E), _powers(Jt, W), _powers(Jt, E - W)
     scan = _theta_scan(quick)
     opt = _stack(scan, Jt, _optima)
     t_ex, p_ex = analytic.ergotropic_power_optimum(scan)
@@ -215,18 +230,15 @@ def fig3_compute(quick: bool = False) -> xr.Dataset:
             "Perg_tPerg_eq45": ("theta_scan", analytic.max_ergotropic_power_approx(scan)),
         },
         coords={"theta": cols, "Jt": Jt, "theta_scan": scan},
-        attrs={
-            "paper": PAPER,
-            "figure": "fig3",
-            "omega_b": OMEGA,
-            "J": J,
-            "A": analytic.A,
-            "C": analytic.C,
-            "D": analytic.D,
-            "energy_units": "omega_b",
-            "power_units": "omega_b J",
-            "time_units": "1/J",
-        },
+        attrs=_attrs(
+            "fig3",
+            A=analytic.A,
+            C=analytic.C,
+            D=analytic.D,
+            energy_units="omega_b",
+            power_units="omega_b J",
+            time_units="1/J",
+        ),
     )
 
 
@@ -237,15 +249,19 @@ def fig3_plot(ds: xr.Dataset):
         top, bot = axes[0, col], axes[1, col]
         top.plot(Jt, ds.E[col], color="hotpink", lw=1, label=r"$E$")
         top.plot(Jt, ds.passive[col], color="c", lw=1, label=r"passive $\mathsf{E}$")
-        top.plot(Jt, ds.ergotropy[col], color="tab:red", lw=2.2, label=r"$\mathcal{E}$")
-        top.plot(Jt, ds.ergotropy_exact[col], **EXACT, label="Eq. 38")
+        _with_exact(
+            top, Jt, ds.ergotropy[col], ds.ergotropy_exact[col], exact_label="Eq. 38",
+            color="tab:red", lw=2.2, label=r"$\mathcal{E}$",
+        )
         _vline(top, np.pi / 2, color="hotpink", ls="-")
         top.set(xlabel=r"$Jt$", ylabel=r"energy $/\omega_b$", title=lab)
         top.legend(fontsize=7, loc="upper right")
         bot.plot(Jt[1:], ds.P[col, 1:], color="hotpink", lw=1, label=r"$P$")
         bot.plot(Jt[1:], ds.P_passive[col, 1:], color="c", lw=1, label=r"passive $\mathsf{P}$")
-        bot.plot(Jt[1:], ds.P_erg[col, 1:], color="tab:red", lw=2.2, label=r"$\mathcal{P}$")
-        bot.plot(Jt[1:], ds.P_erg_exact[col, 1:], **EXACT)
+        _with_exact(
+            bot, Jt[1:], ds.P_erg[col, 1:], ds.P_erg_exact[col, 1:],
+            color="tab:red", lw=2.2, label=r"$\mathcal{P}$",
+        )
         t_perg = float(analytic.ergotropic_power_optimum(float(ds.theta[col]))[0])
         _vline(bot, analytic.A, color="hotpink", ls="-")
         _vline(bot, t_perg, color="tab:red", ls="-")
@@ -316,7 +332,7 @@ def fig4_compute(quick: bool = False) -> xr.Dataset:
     return xr.Dataset(
         data,
         coords={"theta": THETAS, "Jt": Jt},
-        attrs={"paper": PAPER, "figure": "fig4", "omega_b": OMEGA, "J": J},
+        attrs=_attrs("fig4"),
     )
 
 
@@ -334,8 +350,10 @@ def fig4_plot(ds: xr.Dataset):
         ax.set(xlabel=r"$Jt$", title=lab)
         ax.legend(fontsize=7, loc="lower right")
     for k, (lab, col) in enumerate(zip(THETA_LABELS, COLORS, strict=True)):
-        axes[2].plot(Jt, ds.concurrence[k], color=col, label=rf"$\theta={lab}$")
-        axes[2].plot(Jt, ds.concurrence_exact[k], **EXACT)
+        _with_exact(
+            axes[2], Jt, ds.concurrence[k], ds.concurrence_exact[k],
+            color=col, label=rf"$\theta={lab}$",
+        )
     axes[2].set(xlabel=r"$Jt$", ylabel="concurrence")
     axes[2].legend(fontsize=7, loc="upper center")
     label_panels(axes)
@@ -380,15 +398,7 @@ def sec8_compute(quick: bool = False) -> xr.Dataset:
             "P_tP_eq68": ("gamma_scan", analytic.damped_max_power_approx(theta, 1.0, g_scan)),
         },
         coords={"gamma": SEC8_GAMMAS, "Jt": Jt, "gamma_scan": g_scan},
-        attrs={
-            "paper": PAPER,
-            "figure": "sec8",
-            "theta": theta,
-            "omega_b": OMEGA,
-            "J": J,
-            "gamma_units": "J (gamma/J)",
-            "time_units": "1/J",
-        },
+        attrs=_attrs("sec8", theta=theta, gamma_units="J (gamma/J)", time_units="1/J"),
     )
 
 
@@ -397,30 +407,26 @@ def sec8_plot(ds: xr.Dataset):
     Jt = ds.Jt.values
     cmap = ["k", "tab:blue", "tab:green", "tab:orange", "tab:red"]
     for k, g in enumerate(ds.gamma.values):
-        axes[0, 0].plot(Jt, ds.E[k], color=cmap[k], label=rf"$\gamma/J={g:g}$")
-        axes[0, 1].plot(Jt, ds.ergotropy[k], color=cmap[k])
-        axes[0, 0].plot(Jt, ds.E_exact[k], **EXACT)
-        axes[0, 1].plot(Jt, ds.ergotropy_exact[k], **EXACT)
+        _with_exact(
+            axes[0, 0], Jt, ds.E[k], ds.E_exact[k], color=cmap[k], label=rf"$\gamma/J={g:g}$"
+        )
+        _with_exact(axes[0, 1], Jt, ds.ergotropy[k], ds.ergotropy_exact[k], color=cmap[k])
     axes[0, 0].set(xlabel=r"$Jt$", ylabel=r"$E/\omega_b$ ($\theta=\pi$)")
     axes[0, 1].set(xlabel=r"$Jt$", ylabel=r"$\mathcal{E}/\omega_b$ ($\theta=\pi$)")
     axes[0, 0].legend(fontsize=7, loc="upper right")
     g = ds.gamma_scan.values
     ax = axes[1, 0]
-    ax.plot(g, ds.t_E, "o", color="tab:purple", ms=4, label=r"$Jt_E$ (sim.)")
-    ax.plot(g, ds.t_E_exact, color="tab:purple", label="Eq. 63")
-    ax.plot(g, ds.t_E_eq65, color="tab:purple", ls="--", lw=1, label="Eq. 65")
-    ax.plot(g, ds.t_P, "s", color="hotpink", ms=3, label=r"$Jt_P$ (sim.)")
-    ax.plot(g, ds.t_P_exact, color="hotpink", label="exact root")
-    ax.plot(g, ds.t_P_eq67, color="hotpink", ls="--", lw=1, label="Eq. 67")
+    _optimum_curves(ax, g, ds.t_E, ds.t_E_exact, ds.t_E_eq65, color="tab:purple", marker="o",
+                    ms=4, labels=(r"$Jt_E$ (sim.)", "Eq. 63", "Eq. 65"))
+    _optimum_curves(ax, g, ds.t_P, ds.t_P_exact, ds.t_P_eq67, color="hotpink", marker="s",
+                    ms=3, labels=(r"$Jt_P$ (sim.)", "exact root", "Eq. 67"))
     ax.set(xlabel=r"$\gamma/J$", ylabel="optimal $Jt$", ylim=(0.75, 1.75))
     ax.legend(fontsize=6, ncol=2, loc="upper right")
     ax = axes[1, 1]
-    ax.plot(g, ds.E_tE, "o", color="tab:purple", ms=4, label=r"$E(t_E)/\omega_b$ (sim.)")
-    ax.plot(g, ds.E_tE_exact, color="tab:purple", label="Eq. 64")
-    ax.plot(g, ds.E_tE_eq66, color="tab:purple", ls="--", lw=1, label="Eq. 66")
-    ax.plot(g, ds.P_tP, "s", color="hotpink", ms=3, label=r"$P(t_P)/\omega_bJ$ (sim.)")
-    ax.plot(g, ds.P_tP_exact, color="hotpink", label="exact")
-    ax.plot(g, ds.P_tP_eq68, color="hotpink", ls="--", lw=1, label="Eq. 68")
+    _optimum_curves(ax, g, ds.E_tE, ds.E_tE_exact, ds.E_tE_eq66, color="tab:purple", marker="o",
+                    ms=4, labels=(r"$E(t_E)/\omega_b$ (sim.)", "Eq. 64", "Eq. 66"))
+    _optimum_curves(ax, g, ds.P_tP, ds.P_tP_exact, ds.P_tP_eq68, color="hotpink", marker="s",
+                    ms=3, labels=(r"$P(t_P)/\omega_bJ$ (sim.)", "exact", "Eq. 68"))
     ax.set(xlabel=r"$\gamma/J$", ylabel="optimum", ylim=(0.2, 1.15))
     ax.legend(fontsize=6, ncol=2, loc="upper right")
     label_panels(axes)

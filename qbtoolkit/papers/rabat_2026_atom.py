@@ -41,6 +41,12 @@ NOTE = "reconstructed model (SPEC.md 000); paper full text unavailable"
 EXACT = {"color": "k", "ls": ":", "lw": 1.0}
 
 
+def _attrs(figure: str, **extra) -> dict:
+    """Dataset attributes common to every figure (reconstructed model, omega0 = 1), then
+    ``extra``."""
+    return {"paper": PAPER, "figure": figure, "note": NOTE, "omega0": 1.0, **extra}
+
+
 def _theta_for(p: float) -> float:
     """Bloch angle of the pure state with excited population p."""
     return float(2 * np.arcsin(np.sqrt(p)))
@@ -70,14 +76,7 @@ def a1_compute(quick: bool = False) -> xr.Dataset:
             "C_l1_exact": (("delta", "Omega_t"), analytic.atom_rabi_coherence(wt, 1.0, dd)),
         },
         coords={"delta": A1_DELTAS, "Omega_t": wt},
-        attrs={
-            "paper": PAPER,
-            "figure": "a1_rabi",
-            "note": NOTE,
-            "omega0": 1.0,
-            "delta_units": "Omega",
-            "energy_units": "omega0",
-        },
+        attrs=_attrs("a1_rabi", delta_units="Omega", energy_units="omega0"),
     )
 
 
@@ -162,14 +161,7 @@ def a2_compute(quick: bool = False) -> xr.Dataset:
     return xr.Dataset(
         data,
         coords={"p": A2_P, "gamma_t": gt},
-        attrs={
-            "paper": PAPER,
-            "figure": "a2_decay",
-            "note": NOTE,
-            "omega0": 1.0,
-            "energy_units": "omega0",
-            "time_units": "1/gamma",
-        },
+        attrs=_attrs("a2_decay", energy_units="omega0", time_units="1/gamma"),
     )
 
 
@@ -262,16 +254,9 @@ def a3_compute(quick: bool = False) -> xr.Dataset:
             "ss_C_l1_exact": (("gamma_phi", "x_scan"), analytic.atom_steady_coherence(xx, 1.0, gg)),
         },
         coords={"x": A3_X, "gamma_t": gt, "gamma_phi": A3_DEPH, "x_scan": xs},
-        attrs={
-            "paper": PAPER,
-            "figure": "a3_steady",
-            "note": NOTE,
-            "omega0": 1.0,
-            "x": "Omega/gamma",
-            "gamma_phi_units": "gamma",
-            "x_max": xmax,
-            "ergotropy_max": wmax,
-        },
+        attrs=_attrs(
+            "a3_steady", x="Omega/gamma", gamma_phi_units="gamma", x_max=xmax, ergotropy_max=wmax
+        ),
     )
 
 
@@ -357,14 +342,7 @@ def b_compute(quick: bool = False) -> xr.Dataset:
             "Jz": ("case", [c[2] for c in B_CASES]),
             "Omega_t": wt,
         },
-        attrs={
-            "paper": PAPER,
-            "figure": "b_two_qubit",
-            "note": NOTE,
-            "omega0": 1.0,
-            "gamma": B_GAMMA,
-            "units": "Omega = 1 (J, Jz, gamma in Omega)",
-        },
+        attrs=_attrs("b_two_qubit", gamma=B_GAMMA, units="Omega = 1 (J, Jz, gamma in Omega)"),
     )
 
 
