@@ -1,69 +1,173 @@
-"""Self-discharge of an N-cell network: naive qutip.mesolve vs qbtoolkit's block solver.
+"""Self-discharge of N-cell networks: naive qutip.mesolve vs qbtoolkit's fast routes.
 
-Model: ``models.network(N, "linear", J=2, gamma_collective=0.5)`` (Santos 2021 Fig. 3
-parameters, coherent initial state), 200 time points on ``Gamma t in [0, 3]``.
+Model: ``models.network(N, topology, J=2, gamma_collective=0.5, initial="coherent")``
+(Santos 2021 Fig. 3/4 parameters, ``decay="amplitude"``), 200 time points on
+``Gamma t in [0, 3]``.
 
-* naive: ``qutip.mesolve`` of the lab-frame Liouvillian (default options), N = 6 and 8;
-* ours: ``evolve(model, t, method="blocks")`` (exact, block-diagonal, rotating frame). For
-  N <= 8 the states are stored and compared with mesolve; for N = 10 and 12 they are
-  streamed: energy, normalised l1 coherence and mean edge concurrence are computed during
-  the propagation (``store_states=False``).
+1. Linear chain, N = 6 and 8: naive ``qutip.mesolve`` of the lab-frame Liouvillian (default
+   options) vs ``evolve(model, t, method="blocks")`` (exact Taylor propagation of the
+   excitation-difference blocks in the rotating frame; states stored). Ratio and
+   ``max |rho_ours - rho_mesolve|``; for N = 6 also against a tight mesolve
+   (``atol=1e-12, rtol=1e-10``).
+2. Linear chain, N = 10 and 12: ours only (mesolve takes ~15 min at N = 10), streamed:
+   energy, normalised l1 coherence and mean edge concurrence computed window by window
+   from the stacked block vectors (``store_states=False``; no ``d x d`` state is formed).
+   N = 12 takes a few minutes and ~11 GiB; ``--skip12`` skips it.
+3. All-to-all, permutation-symmetric route (``method="permutation"``, Dicke basis via
+   qutip.piqs): N = 6 and 8 checked against the block route (energy, ergotropy,
+   efficiency), then N = 12, 20, 50 (energy, ergotropy, efficiency along the trajectory).
 
-Usage: ``python benchmarks/network.py [N ...]`` (default 6 8 10 12).
+Every case runs in a fresh subprocess so its peak RSS is its own.
+
+Usage: ``python benchmarks/network.py [--skip12]``.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import resource
+import subprocess
 import sys
 import time
 
 import numpy as np
-import qutip
-
-from qbtoolkit import evolve
-from qbtoolkit.models import network
-from qbtoolkit.solvers import BlockPropagator, evolve_blocks
 
 T = np.linspace(0.0, 3.0, 200)
+KW = dict(J=2.0, gamma_collective=0.5, initial="coherent")
 
 
-def model(N: int):
-    return network(N, "linear", J=2.0, gamma_collective=0.5, initial="coherent")
+def _rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def main(Ns: list[int]) -> None:
-    print(f"network self-discharge, linear chain, J=2, gamma_ic=0.5, {T.size} times in [0, 3]")
-    for N in Ns:
-        m = model(N)
+def case_linear_naive(N: int) -> dict:
+    import qutip
+
+    from qbtoolkit import evolve
+    from qbtoolkit.models import network
+
+    m = network(N, "linear", **KW)
+    t0 = time.perf_counter()
+    ours = evolve(m, T, method="blocks")
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = qutip.mesolve(m.H, m.rho0, T, c_ops=list(m.c_ops), options={"progress_bar": False})
+    t_naive = time.perf_counter() - t0
+    ref = np.stack([s.full() for s in res.states])
+    out = dict(t_ours=t_ours, t_naive=t_naive, err_naive=float(np.abs(ours.states - ref).max()))
+    del res, ref
+    if N <= 6:
+        tight = qutip.mesolve(m.H, m.rho0, T, c_ops=list(m.c_ops),
+                              options={"progress_bar": False, "atol": 1e-12, "rtol": 1e-10})
+        out["err_tight"] = float(np.abs(ours.states - np.stack(
+            [s.full() for s in tight.states])).max())
+    return out
+
+
+def case_linear_stream(N: int) -> dict:
+    from qbtoolkit.models import network
+    from qbtoolkit.solvers import evolve_blocks
+
+    t0 = time.perf_counter()
+    m = network(N, "linear", **KW)
+    t_model = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tr = evolve_blocks(m, T, store_states=False, max_bytes=2.5e9,
+                       observables=("energy", "coherence", "concurrence"))
+    t_ours = time.perf_counter() - t0
+    U = tr.values["energy"]
+    return dict(t_model=t_model, t_ours=t_ours, U_ratio=float(U[-1] / U[0]),
+                size=(4**N + math.comb(2 * N, N)) // 2,
+                C_end=float(tr.values["coherence"][-1]),
+                conc_max=float(tr.values["concurrence"].max()))
+
+
+def case_perm(N: int, check: bool) -> dict:
+    from qbtoolkit.models import network
+    from qbtoolkit.solvers import evolve_blocks, network_permutation_dynamics
+
+    t0 = time.perf_counter()
+    r = network_permutation_dynamics(N, T, **KW)
+    out = dict(t_ours=time.perf_counter() - t0, size=int(r["size"]),
+               eps_mid=float(r["efficiency"][20]), W0=float(r["ergotropy"][0]))
+    if check:
         t0 = time.perf_counter()
-        prop = BlockPropagator(m)
-        t_build = time.perf_counter() - t0
-        print(f"N={N}: d={2**N}, Liouville dim {4**N}, propagated (Delta >= 0 half) "
-              f"{sum(b['size'] for b in prop.blocks)}, nnz {prop.nnz}, build {t_build:.2f} s")
-        del prop
-        if N <= 8:
-            t0 = time.perf_counter()
-            ours = evolve(m, T, method="blocks")
-            t_ours = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            res = qutip.mesolve(m.H, m.rho0, T, c_ops=list(m.c_ops),
-                                options={"progress_bar": False})
-            t_naive = time.perf_counter() - t0
-            ref = np.stack([s.full() for s in res.states])
-            err = np.max(np.abs(ours.states - ref))
-            print(f"  naive mesolve {t_naive:8.2f} s | ours (states) {t_ours:7.2f} s | "
-                  f"ratio {t_naive / t_ours:6.1f}x | max |rho_ours - rho_mesolve| {err:.1e}")
-        else:
-            t0 = time.perf_counter()
-            tr = evolve_blocks(m, T, store_states=False,
-                               observables=("energy", "coherence", "concurrence"))
-            t_ours = time.perf_counter() - t0
-            print(f"  ours (streamed U, C_l1, concurrence) {t_ours:8.2f} s | "
-                  f"U(3)/U0 = {tr.values['energy'][-1] / tr.values['energy'][0]:.4f}")
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-        print(f"  peak RSS so far {rss:.2f} GiB", flush=True)
+        full = evolve_blocks(network(N, "all_to_all", **KW), T, store_states=False,
+                             observables=("energy", "ergotropy", "efficiency"))
+        out["t_blocks"] = time.perf_counter() - t0
+        out["err"] = float(max(np.abs(full.values[k] - r[k]).max()
+                               for k in ("energy", "ergotropy", "efficiency")))
+    return out
+
+
+def _run(kind: str, N: int, extra: str = "") -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--case", kind, str(N), extra]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        return dict(error=res.stderr.strip().splitlines()[-1] if res.stderr else "failed")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main(linear12: bool = True) -> None:
+    load = os.getloadavg()
+    print(f"network self-discharge benchmark: J=2, gamma_ic=0.5, coherent |+>^N, "
+          f"{T.size} times in Gamma t = [0, 3]")
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f} (shared machine: times are indicative)\n")
+    print("1) linear chain, naive qutip.mesolve (default tolerances) vs ours "
+          "(method='blocks', states stored)")
+    for N in (6, 8):
+        r = _run("naive", N)
+        if "error" in r:
+            print(f"  N={N}: failed: {r['error']}")
+            continue
+        line = (f"  N={N:2d}: naive {r['t_naive']:7.2f} s | ours {r['t_ours']:6.2f} s | "
+                f"ratio {r['t_naive'] / r['t_ours']:6.1f}x | max|drho| vs naive "
+                f"{r['err_naive']:.1e}")
+        if "err_tight" in r:
+            line += f", vs mesolve(atol=1e-12) {r['err_tight']:.1e}"
+        print(line + f" | peak RSS {r['rss']:.2f} GiB", flush=True)
+    print("\n2) linear chain, ours only, streamed (U, normalised l1 coherence, edge "
+          "concurrence; no states kept)")
+    Ns = (10, 12) if linear12 else (10,)
+    for N in Ns:
+        r = _run("stream", N)
+        if "error" in r:
+            print(f"  N={N}: failed: {r['error']}")
+            continue
+        print(f"  N={N:2d}: ours {r['t_ours']:7.2f} s (+ model build {r['t_model']:.1f} s) | "
+              f"propagated dim {r['size']:.3g} | U(3)/U(0) {r['U_ratio']:.4f} | "
+              f"peak RSS {r['rss']:.2f} GiB", flush=True)
+    if not linear12:
+        print("  N=12 linear: skipped (--skip12); takes ~4 min and ~11 GiB")
+    print("\n3) all-to-all, permutation-symmetric route (Dicke basis, qutip.piqs): "
+          "energy, ergotropy, efficiency")
+    for N, check in ((6, True), (8, True), (12, False), (20, False), (50, False)):
+        r = _run("perm", N, "check" if check else "")
+        if "error" in r:
+            print(f"  N={N}: failed: {r['error']}")
+            continue
+        line = (f"  N={N:2d}: ours {r['t_ours']:6.2f} s (propagated dim {r['size']}) | "
+                f"eps(t=0.30) {r['eps_mid']:.4g} | peak RSS {r['rss']:.2f} GiB")
+        if check:
+            line += (f" | block route {r['t_blocks']:.2f} s, max diff (U, W, eps) "
+                     f"{r['err']:.1e}")
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [6, 8, 10, 12])
+    if len(sys.argv) > 1 and sys.argv[1] == "--case":
+        kind, N = sys.argv[2], int(sys.argv[3])
+        extra = sys.argv[4] if len(sys.argv) > 4 else ""
+        if kind == "naive":
+            out = case_linear_naive(N)
+        elif kind == "stream":
+            out = case_linear_stream(N)
+        else:
+            out = case_perm(N, extra == "check")
+        out["rss"] = _rss_gib()
+        print(json.dumps(out))
+    else:
+        main("--skip12" not in sys.argv)

@@ -15,7 +15,7 @@ jump operator lowers or raises ``H_b`` by a fixed amount. Then the Liouvillian `
 2. **is time independent in the frame rotating with H_b**: in block ``Delta`` the lab-frame
    generator is ``L_rot - i Delta``, a scalar shift applied exactly as a phase
    ``exp(-i Delta t)``;
-3. is assembled once, directly, as one block-diagonal CSR matrix (int32 indices) from the
+3. is assembled once, directly, as one CSR matrix per block (int32 indices) from the
    Kossakowski structure ``sum_nm G_nm sigma_n rho sigma_m^dag`` (``N + 2 E`` sparse terms)
    rather than from the diagonalised collapse operators (``N^2`` terms).
 
@@ -26,32 +26,41 @@ evaluated from the same Taylor vectors (one BLAS product), so 200 output times c
 much as a single propagation to the final time. No ODE integrator, no ``onenormest``.
 Metrics are computed window by window, so large networks never hold the trajectory.
 
-Permutation route (all-to-all, uniform): :func:`network_permutation_dynamics`, ``method="permutation"``
------------------------------------------------------------------------------------------------------
+Permutation route (all-to-all, uniform): ``evolve(model, t, method="permutation")``
+----------------------------------------------------------------------------------
+(or :func:`network_permutation_dynamics` without building the ``2^N`` model).
 For the ``"all_to_all"`` topology with uniform parameters the model is invariant under
-permutations of the cells, and (with ``sigma_n`` = ``sigma_minus`` of cell n, ``J_- = sum_n
-sigma_n``)::
+permutations of the cells. With ``G_nn = gamma``, ``G_nm = gamma_c`` (n != m), ``sigma_n`` the
+lowering operator of cell n and ``J_- = sum_n sigma_n``::
 
-    sum_{n,m} G_nm sigma_n rho sigma_m^+  =  (gamma - gamma_c) sum_n sigma_n rho sigma_n^+
-                                             + gamma_c J_- rho J_+            (G_nn = gamma,
-    G_nm = gamma_c for n != m; the anticommutator terms follow the same way), i.e. local
-    emission at ``gamma - gamma_c`` plus collective emission at ``gamma_c``, and
+    sum_{n,m} G_nm sigma_n rho sigma_m^+ = (gamma - gamma_c) sum_n sigma_n rho sigma_n^+
+                                           + gamma_c J_- rho J_+
 
-    J sum_{n<m} sz_n sz_m = (J / 2) ((2 J_z)^2 - N)          (coupling="zz", sz = diag(-1, +1))
-    J sum_{n<m} (s_n^+ s_m^- + h.c.) = J (J_+ J_- - J_z - N/2) (coupling="xy"),
+(the anticommutator terms follow the same way): local emission at ``gamma - gamma_c`` plus
+collective emission ``gamma_c D[J_-]``. The couplings (``sz = diag(-1, +1)``)::
 
-both diagonal in the Dicke basis ``|j, m>`` (``J_z = m``, excitations ``m + N/2``). The
+    J sum_{n<m} sz_n sz_m             = (J / 2) ((2 J_z)^2 - N)      (coupling="zz")
+    J sum_{n<m} (s_n^+ s_m^- + h.c.)  = J (J_+ J_- - J_z - N / 2)    (coupling="xy")
+
+are diagonal in the Dicke basis ``|j, m>`` (``J_z = m``, excitations ``m + N/2``). The
 ``decay="paper"`` variant halves every rate and adds ``sqrt(gamma/2) sigma^+ sigma^-`` per cell,
-which is local dephasing ``(gamma/8) D[sigma_z]`` (= PIQS ``dephasing = gamma/2``). The
-Liouvillian is built with :mod:`qutip.piqs` on the ``O(N^3)`` Dicke-basis elements (instead of
-``4^N``), split by ``Delta m`` in the frame rotating with ``omega J_z``, and propagated with
-:class:`TaylorPropagator`. Ergotropy accounts for the Dicke-block degeneracies through
+which is local dephasing ``(gamma/8) D[sigma_z]`` (= PIQS ``dephasing = gamma/2``).
+:func:`permutation_liouvillian` builds this Liouvillian with :mod:`qutip.piqs`; the route
+propagates it on the ``O(N^3)`` Dicke-basis elements (instead of ``4^N``), split by
+``Delta m`` in the frame rotating with ``omega J_z``, with :class:`TaylorPropagator`. Ergotropy
+accounts for the Dicke-block degeneracies through
 :func:`qbtoolkit.models.collective.permutation_invariant_ergotropy`.
+
+Accuracy: PIQS (qutip 5.3.1) evaluates its rates in single precision (``cdef float`` in
+``qutip/piqs/_piqs.pyx``), i.e. with ~1e-7 relative errors (also its ``collective_emission``
+term). By default (``rates="double"``) the generator is therefore assembled here from the same
+PIQS rate formulas (Shammah et al., PRA 98, 063815 (2018)) in double precision; it equals
+PIQS's to single precision and the full ``2^N`` simulation to ~1e-13 (tests, N = 2..6).
+``rates="piqs"`` uses the PIQS matrix itself.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -99,8 +108,10 @@ class TaylorPropagator:
 
     Parameters
     ----------
-    A : scipy sparse matrix (n, n)
-        Generator (complex), CSR preferred. Not copied.
+    A : scipy sparse matrix (n, n), or an iterable of them
+        Generator (complex), CSR preferred. An iterable means the block-diagonal matrix of
+        those blocks (in order; consumed once, so a generator keeps one block in memory at a
+        time); each block gets its own shift ``mu``.
     segments : sequence of (start, stop, freq), optional
         Lab-frame phases: entries ``start:stop`` of the output are multiplied by
         ``exp(-1j freq t)`` (the exact rotating-frame factor of blocks whose generator is
@@ -113,37 +124,53 @@ class TaylorPropagator:
 
     def __init__(
         self,
-        A: sp.spmatrix,
+        A: sp.spmatrix | Sequence[sp.spmatrix],
         segments: Sequence[tuple[int, int, float]] = (),
         tol: float = 1e-12,
         x_max: float = 12.0,
     ):
-        A = sp.csr_matrix(A)
-        if A.dtype != np.complex128:
-            A = A.astype(np.complex128)
-        n = A.shape[0]
-        if A.shape != (n, n):
-            raise ValueError("A must be square")
-        self.A, self.n = A, n
-        diag = A.diagonal()
-        self.mu = complex(diag.sum() / n) if n else 0.0
-        col = np.bincount(A.indices, weights=np.abs(A.data), minlength=n)
-        col += np.abs(diag - self.mu) - np.abs(diag)
-        self.norm1 = float(col.max()) if n else 0.0
+        mats = [A] if sp.issparse(A) else A
+        self.blocks: list[tuple[int, int, sp.csr_matrix, complex]] = []
+        start, norm, self.nnz = 0, 0.0, 0
+        for M in mats:
+            M = sp.csr_matrix(M)
+            if M.dtype != np.complex128:
+                M = M.astype(np.complex128)
+            n = M.shape[0]
+            if M.shape != (n, n):
+                raise ValueError("A must be square")
+            diag = M.diagonal()
+            mu = complex(diag.sum() / n) if n else 0.0
+            col = np.bincount(M.indices, weights=np.abs(M.data), minlength=n).astype(float)
+            col += np.abs(diag - mu) - np.abs(diag)
+            norm = max(norm, float(col.max()) if n else 0.0)
+            self.nnz += M.nnz
+            self.blocks.append((start, start + n, M, mu))
+            start += n
+        self.n, self.norm1 = start, norm
+        self.mu = self.blocks[0][3] if self.blocks else 0.0
         self.segments = [(int(a), int(b), float(f)) for a, b, f in segments if f != 0.0]
         self.tol = check_positive(tol, "tol")
         self.x_max = check_positive(x_max, "x_max")
         self.matvecs = 0
 
+    def _apply(self, Kp: np.ndarray, out: np.ndarray) -> None:
+        """``out = (A - mu) Kp`` block by block."""
+        for a, b, M, mu in self.blocks:
+            out[a:b] = M @ Kp[a:b]
+            if mu != 0:
+                out[a:b] -= mu * Kp[a:b]
+
     def _window(self, v: np.ndarray, h: float, theta: np.ndarray) -> np.ndarray:
-        """``exp(theta_i h A) v`` for increasing ``theta_i`` in ``(0, 1]``, shape ``(len(theta), n)``."""
-        A, mu = self.A, self.mu
+        """``exp(theta_i h A) v`` for increasing ``theta_i`` in ``(0, 1]``: ``(len(theta), n)``."""
+        n = self.n
         x = h * self.norm1
         beta = float(np.abs(v).sum())
         thresh = 1e-3 * self.tol * beta
-        chunk = int(min(32, max(4, 2**26 // (16 * max(1, self.n)))))
-        out = np.zeros((len(theta), self.n), dtype=complex)
-        buf = np.empty((chunk, self.n), dtype=complex)
+        chunk = int(min(32, max(8, 2**27 // (16 * max(1, n)))))
+        cols = int(max(4096, 2**24 // (16 * len(theta))))  # column panel of the products
+        out = np.zeros((len(theta), n), dtype=complex)
+        buf = np.empty((chunk, n), dtype=complex)
         norms = np.empty(chunk)
         buf[0], norms[0] = v, beta
         nb, k0, k = 1, 0, 0
@@ -154,21 +181,22 @@ class TaylorPropagator:
             # increasing, so the rows that still need terms are a suffix
             a = int(np.searchsorted(theta ** k0 * norms[:nb].sum(), thresh, side="left"))
             if a < len(theta):
-                out[a:] += (theta[a:, None] ** np.arange(k0, k0 + nb)) @ buf[:nb]
+                c = theta[a:, None] ** np.arange(k0, k0 + nb)
+                for c0 in range(0, n, cols):
+                    out[a:, c0:c0 + cols] += c @ buf[:nb, c0:c0 + cols]
 
         while True:
             k += 1
-            K = A @ Kp
-            if mu != 0:
-                K -= mu * Kp
-            K *= h / k
-            Kp = K
-            self.matvecs += 1
             if nb == chunk:
                 flush(nb)
                 k0, nb = k, 0
+            K = buf[nb]
+            self._apply(Kp, K)
+            K *= h / k
+            Kp = K
+            self.matvecs += 1
             nrm = float(np.abs(K).sum())
-            buf[nb], norms[nb] = K, nrm
+            norms[nb] = nrm
             nb += 1
             if k + 1 > x:
                 r = x / (k + 1)
@@ -177,8 +205,9 @@ class TaylorPropagator:
             if k > 100 + 10 * x:  # pragma: no cover - impossible with a finite norm bound
                 raise RuntimeError("Taylor series did not converge")
         flush(nb)
-        if mu != 0:
-            out *= np.exp(mu * h * theta)[:, None]
+        for a, b, _, mu in self.blocks:
+            if mu != 0:
+                out[:, a:b] *= np.exp(mu * h * theta)[:, None]
         return out
 
     def run(
@@ -297,8 +326,9 @@ class BlockPropagator:
     """Exact propagator of a phase-covariant Lindblad model, block by block.
 
     The ``Delta >= 0`` blocks are stacked into one vector of length ``n`` (block ``b`` at
-    ``blocks[b]["start"]``, entries ``rho[rows[k], cols[k]]`` in the original basis) and
-    one block-diagonal CSR generator ``A`` (frame rotating with ``H_battery``).
+    ``blocks[b]["start"]``, entries ``rho[rows[k], cols[k]]`` in the original basis); ``A`` is
+    the list of the blocks' CSR generators (int32 indices, frame rotating with ``H_battery``),
+    built block by block so the construction never holds more than one block's triplets.
 
     Parameters
     ----------
@@ -338,17 +368,20 @@ class BlockPropagator:
         self.n = start
         self.rows = np.concatenate(rows)
         self.cols = np.concatenate(cols)
+        del rows, cols
         pos = np.full((d, d), -1, dtype=np.int32)
         pos[self.rows, self.cols] = np.arange(self.n, dtype=np.int32)
         eye = sp.identity(d, dtype=complex, format="csr")
         A_left = sp.csr_matrix(-1j * H_rot - 0.5 * K)
         A_right = sp.csr_matrix(1j * H_rot - 0.5 * K)
         terms = [(1.0 + 0j, A_left, eye), (1.0 + 0j, eye, A_right)] + list(jumps)
-        self.A = self._build(terms, pos)
-        del pos
+        grouped = [self._group(c, A, B, level_of, nl) for c, A, B in terms]
+        # a generator: each block is built, compressed and its triplets freed before the next
+        mats = (self._build_block(blk, grouped, pos) for blk in self.blocks)
         self.taylor = TaylorPropagator(
-            self.A, [(b["start"], b["start"] + b["size"], b["delta"]) for b in self.blocks],
+            mats, [(b["start"], b["start"] + b["size"], b["delta"]) for b in self.blocks],
             tol=tol)
+        del pos, grouped
         n0 = self.blocks[0]["size"]
         diag0 = self.rows[:n0] == self.cols[:n0]
         self._energy_w = np.where(diag0, e[self.rows[:n0]], 0.0)
@@ -357,32 +390,52 @@ class BlockPropagator:
         self._l1_w = w
         self._flat: np.ndarray | None = None
         self._flat_t: np.ndarray | None = None
+        self._pair_proj: dict[tuple, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
 
-    def _build(self, terms, pos: np.ndarray, max_pairs: int = 4_000_000) -> sp.csr_matrix:
-        """CSR of ``rho -> sum c A rho B`` on the stacked ``Delta >= 0`` entries."""
+    @staticmethod
+    def _group(coef: complex, A: sp.csr_matrix, B: sp.csr_matrix, level_of: np.ndarray,
+               nl: int) -> tuple[list, list]:
+        """Nonzeros of ``A`` grouped by the level of their row, of ``B`` by their column."""
+        a, b = A.tocoo(), B.tocoo()
+        ka, kb = np.abs(a.data) > 0, np.abs(b.data) > 0
+        ar, ac, av = a.row[ka], a.col[ka], coef * a.data[ka]
+        br, bc, bv = b.row[kb], b.col[kb], b.data[kb]
+        oa = np.argsort(level_of[ar], kind="stable")
+        ob = np.argsort(level_of[bc], kind="stable")
+        sa = np.searchsorted(level_of[ar][oa], np.arange(nl + 1))
+        sb = np.searchsorted(level_of[bc][ob], np.arange(nl + 1))
+        A_by = [(ar[oa[sa[x]:sa[x + 1]]], ac[oa[sa[x]:sa[x + 1]]], av[oa[sa[x]:sa[x + 1]]])
+                for x in range(nl)]
+        B_by = [(br[ob[sb[x]:sb[x + 1]]], bc[ob[sb[x]:sb[x + 1]]], bv[ob[sb[x]:sb[x + 1]]])
+                for x in range(nl)]
+        return A_by, B_by
+
+    def _build_block(self, blk: dict[str, Any], grouped, pos: np.ndarray,
+                     max_pairs: int = 4_000_000) -> sp.csr_matrix:
+        """CSR of ``rho -> sum c A rho B`` on one ``Delta`` block (local indices)."""
+        s0, n = blk["start"], blk["size"]
         R, C, V = [], [], []
-        for coef, A, B in terms:
-            a, b = A.tocoo(), B.tocoo()
-            ka, kb = np.abs(a.data) > 0, np.abs(b.data) > 0
-            ar, ac, av = a.row[ka], a.col[ka], coef * a.data[ka]
-            br, bc, bv = b.row[kb], b.col[kb], b.data[kb]
-            step = max(1, max_pairs // max(1, len(br)))
-            for s in range(0, len(ar), step):
-                out = pos[ar[s:s + step, None], bc[None, :]]
-                keep = out >= 0
-                if not keep.any():
+        for A_by, B_by in grouped:
+            for a, b in blk["pairs"]:
+                ar, ac, av = A_by[a]
+                br, bc, bv = B_by[b]
+                if ar.size == 0 or br.size == 0:
                     continue
-                inp = pos[ac[s:s + step, None], br[None, :]]
-                if np.any(inp[keep] < 0):  # pragma: no cover - excluded by _check_structure
-                    raise ValueError("dissipator mixes Delta >= 0 and Delta < 0 blocks")
-                R.append(out[keep])
-                C.append(inp[keep])
-                V.append((av[s:s + step, None] * bv[None, :])[keep])
-        n = self.n
+                step = max(1, max_pairs // br.size)
+                for s in range(0, ar.size, step):
+                    out = pos[ar[s:s + step, None], bc[None, :]].ravel()
+                    inp = pos[ac[s:s + step, None], br[None, :]].ravel()
+                    if np.any((inp < s0) | (inp >= s0 + n)):  # pragma: no cover
+                        raise ValueError("dissipator mixes different Delta blocks")
+                    R.append(out - s0)
+                    C.append(inp - s0)
+                    V.append((av[s:s + step, None] * bv[None, :]).ravel())
         if not R:
             return sp.csr_matrix((n, n), dtype=complex)
         L = sp.coo_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
-                          shape=(n, n)).tocsr()
+                          shape=(n, n))
+        del R, C, V
+        L = L.tocsr()
         L.sum_duplicates()
         L.eliminate_zeros()
         return L
@@ -390,7 +443,7 @@ class BlockPropagator:
     @property
     def nnz(self) -> int:
         """Stored nonzeros of the generator (all ``Delta >= 0`` blocks)."""
-        return int(self.A.nnz)
+        return int(self.taylor.nnz)
 
     @property
     def matvecs(self) -> int:
@@ -421,13 +474,45 @@ class BlockPropagator:
         flat[:, self._flat] = V
         return out
 
+    def pair_states(self, V: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Two-cell reduced states ``(p, P, 4, 4)`` straight from stacked vectors ``(p, n)``.
+
+        Same as :func:`qbtoolkit.metrics.graph.pair_reduced_states` of the assembled states
+        (basis ``|b_min b_max>``), via a sparse projection: no ``d x d`` state is formed.
+        """
+        key = tuple((min(int(a), int(b)), max(int(a), int(b))) for a, b in pairs)
+        if key not in self._pair_proj:
+            N = int(round(np.log2(self.d)))
+            r, c = self.rows.astype(np.int64), self.cols.astype(np.int64)
+            n0 = self.blocks[0]["size"]
+            R, C = [], []
+            for e, (a, b) in enumerate(key):
+                ba, bb = N - 1 - a, N - 1 - b
+                others = (self.d - 1) & ~((1 << ba) | (1 << bb))
+                k = np.nonzero(((r ^ c) & others) == 0)[0]
+                x = 2 * ((r[k] >> ba) & 1) + ((r[k] >> bb) & 1)
+                y = 2 * ((c[k] >> ba) & 1) + ((c[k] >> bb) & 1)
+                R.append(16 * e + 4 * x + y)
+                C.append(k)
+            R, C = np.concatenate(R), np.concatenate(C)
+            shape = (16 * len(key), self.n)
+            P_all = sp.csr_matrix((np.ones(R.size), (R, C)), shape=shape)
+            pos = C >= n0
+            P_pos = sp.csr_matrix((np.ones(int(pos.sum())), (R[pos], C[pos])), shape=shape)
+            self._pair_proj[key] = (P_all, P_pos)
+        P_all, P_pos = self._pair_proj[key]
+        V = np.atleast_2d(V)
+        X = (P_all @ V.T).T.reshape(len(V), len(key), 4, 4)
+        Y = (P_pos @ V.T).T.reshape(len(V), len(key), 4, 4)
+        return X + Y.conj().swapaxes(-1, -2)
+
     # -- propagation ----------------------------------------------------------------------------
     def propagate(
         self,
         tlist: np.ndarray,
         callback: Callable[[np.ndarray, np.ndarray], None],
         rho0: np.ndarray | None = None,
-        max_bytes: float = 2e8,
+        max_bytes: float = 1e9,
     ) -> None:
         """Propagate ``rho0`` (default: the model's) over ``tlist``.
 
@@ -452,14 +537,6 @@ class BlockPropagator:
         return np.abs(V) @ self._l1_w
 
 
-def _call(fn: Callable[..., Any], states: np.ndarray, H: np.ndarray) -> np.ndarray:
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        params = {}
-    return np.asarray(fn(states, H) if "H" in params else fn(states))
-
-
 def _check_tlist(tlist: Any) -> np.ndarray:
     tlist = np.asarray(tlist, dtype=float)
     if tlist.ndim != 1 or tlist.size == 0:
@@ -477,7 +554,7 @@ def evolve_blocks(
     metrics: Mapping[str, Callable[..., Any]] | Sequence[Callable[..., Any]] | None = None,
     observables: Sequence[str] = (),
     edges: Sequence[tuple[int, int]] | None = None,
-    max_bytes: float = 2e8,
+    max_bytes: float = 1e9,
     tol: float = 1e-12,
 ):
     """Evolve a phase-covariant model exactly with :class:`BlockPropagator`.
@@ -505,7 +582,11 @@ def evolve_blocks(
     edges : sequence of (n, m), optional
         Graph for ``"concurrence"``.
     max_bytes : float
-        Bound on the memory of the window buffers (stacked vectors and assembled states).
+        Bound on the memory of the window's output vectors (``16 n`` bytes per time; the
+        Taylor window holds ~``x_max / (||A||_1 dt)`` times, fewer if this bound is
+        smaller). Assembled ``d x d`` states (for ``store_states``, ``metrics``, ergotropy)
+        are formed at most 250 MB at a time; energy, coherence and concurrence never need
+        them.
     tol : float
         Taylor truncation tolerance per window (relative, 1-norm).
 
@@ -513,9 +594,8 @@ def evolve_blocks(
     -------
     Trajectory
     """
-    from .dynamics import Trajectory, _metric_dict
-    from .metrics import ergotropy
-    from .metrics.graph import mean_pairwise_concurrence
+    from .dynamics import Trajectory, _metric_dict, call_metric
+    from .metrics import concurrence, ergotropy
 
     tlist = _check_tlist(tlist)
     for o in observables:
@@ -532,9 +612,9 @@ def evolve_blocks(
     states = np.zeros((len(tlist), prop.d, prop.d), dtype=complex) if store_states else None
     obs = set(observables)
     need_erg = bool(obs & {"ergotropy", "efficiency"})
-    need_full = store_states or bool(fns) or need_erg or "concurrence" in obs
+    need_full = store_states or bool(fns) or need_erg
     values: dict[str, list[Any]] = {k: [] for k in list(fns) + list(observables)}
-    sub = int(max(1, max_bytes // (16 * prop.d * prop.d)))
+    sub = int(max(1, min(max_bytes, 2.5e8) // (16 * prop.d * prop.d)))
 
     def callback(ts: np.ndarray, V: np.ndarray) -> None:
         U = prop.energy(V) if obs & {"energy", "efficiency"} else None
@@ -546,6 +626,9 @@ def evolve_blocks(
                 values["l1_coherence"].extend(c)
             if "coherence" in obs:
                 values["coherence"].extend(c / (prop.d - 1))
+        if "concurrence" in obs:
+            values["concurrence"].extend(
+                concurrence(prop.pair_states(V, edges)).mean(axis=-1))
         if not need_full:
             return
         i0 = int(np.searchsorted(tlist, ts[0]))
@@ -561,11 +644,8 @@ def evolve_blocks(
                     values["ergotropy"].extend(W)
                 if "efficiency" in obs:
                     values["efficiency"].extend(W / U[s:s + sub])
-            if "concurrence" in obs:
-                values["concurrence"].extend(np.atleast_1d(
-                    mean_pairwise_concurrence(batch, edges)))
             for k, fn in fns.items():
-                values[k].extend(list(_call(fn, batch, Hb)))
+                values[k].extend(list(call_metric(fn, batch, Hb)))
 
     prop.propagate(tlist, callback, max_bytes=max_bytes)
     vals = {k: np.asarray(v) for k, v in values.items()}
@@ -577,6 +657,21 @@ def evolve_blocks(
 # ---------------------------------------------------------------------------------------------
 # permutation route (all-to-all networks with uniform parameters)
 # ---------------------------------------------------------------------------------------------
+
+
+def _check_perm_params(N, omega, J, coupling, gamma, gamma_collective, decay):
+    N = check_int(N, "N", minimum=1)
+    omega = check_real(omega, "omega")
+    J = check_real(J, "J")
+    check_choice(coupling, "coupling", ("zz", "xy"))
+    gamma = check_rate(gamma, "gamma")
+    gamma_collective = check_rate(gamma_collective, "gamma_collective")
+    check_choice(decay, "decay", ("amplitude", "paper"))
+    if N >= 2 and gamma_collective > gamma * (1 + 1e-12):
+        raise ValueError(
+            "gamma_collective must not exceed gamma: the all-to-all rate matrix is then not "
+            "positive semidefinite")
+    return N, omega, J, gamma, gamma_collective
 
 
 def permutation_liouvillian(
@@ -605,17 +700,8 @@ def permutation_liouvillian(
     """
     from qutip import piqs
 
-    N = check_int(N, "N", minimum=1)
-    omega = check_real(omega, "omega")
-    J = check_real(J, "J")
-    check_choice(coupling, "coupling", ("zz", "xy"))
-    gamma = check_rate(gamma, "gamma")
-    gamma_collective = check_rate(gamma_collective, "gamma_collective")
-    check_choice(decay, "decay", ("amplitude", "paper"))
-    if N >= 2 and gamma_collective > gamma * (1 + 1e-12):
-        raise ValueError(
-            "gamma_collective must not exceed gamma: the all-to-all rate matrix is then not "
-            "positive semidefinite")
+    N, omega, J, gamma, gamma_collective = _check_perm_params(
+        N, omega, J, coupling, gamma, gamma_collective, decay)
     jz = piqs.jspin(N, "z")
     H = omega * (jz + 0.5 * N)
     if N >= 2 and J != 0.0:
@@ -628,9 +714,7 @@ def permutation_liouvillian(
     system = piqs.Dicke(N, hamiltonian=H, emission=s * gamma - g_coll,
                         dephasing=gamma / 2 if decay == "paper" else 0.0)
     L = system.liouvillian()
-    if g_coll > 0:
-        # D[J_-] built here: PIQS's own collective_emission term carries single-precision
-        # rates (relative errors ~1e-8, qutip 5.3.1), above this module's 1e-10 accuracy
+    if g_coll > 0:  # D[J_-] in double precision (PIQS's collective_emission is single)
         L = L + g_coll * qutip.lindblad_dissipator(piqs.jspin(N, "-"))
     return L
 
@@ -656,6 +740,122 @@ def _dicke_initial(N: int, initial: str) -> np.ndarray:
     return rho
 
 
+def _dicke_layout(N: int) -> dict[str, Any]:
+    """Stacked ``Delta m >= 0`` elements ``rho[rows, cols]`` of the PIQS Dicke-basis j-blocks,
+    ordered by ``k = Delta m``; ``j`` of each element; PIQS layout from ``dicke_blocks``."""
+    from .models.collective import dicke_blocks
+
+    blocks = dicke_blocks(N, "piqs")
+    D = blocks[-1].start + blocks[-1].size
+    exc = np.concatenate([b.excitations for b in blocks])
+    rows, cols, jv = [], [], []
+    for b in blocks:
+        i, j = np.triu_indices(b.size)
+        rows.append(b.start + i)
+        cols.append(b.start + j)
+        jv.append(np.full(i.size, b.j))
+    rows, cols, jv = np.concatenate(rows), np.concatenate(cols), np.concatenate(jv)
+    k = np.rint(exc[rows] - exc[cols]).astype(int)
+    order = np.argsort(k, kind="stable")
+    start_of = np.full(N + 3, -1, dtype=np.int64)
+    for b in blocks:
+        start_of[int(round(2 * b.j))] = b.start
+    return dict(blocks=blocks, D=D, exc=exc, rows=rows[order], cols=cols[order],
+                k=k[order], j=jv[order], start_of=start_of)
+
+
+def _piqs_generator(L: qutip.Qobj, lay: dict[str, Any], omega: float) -> sp.csr_matrix:
+    """Restriction of a PIQS superoperator to the layout, in the frame rotating with omega J_z."""
+    D, rows, cols, k = lay["D"], lay["rows"], lay["cols"], lay["k"]
+    idx = rows + D * cols  # QuTiP column stacking: vec[i + D j] = rho[i, j]
+    Lc = L.to("csr").data.as_scipy()[:, idx]
+    if Lc.nnz:
+        leak = np.ones(D * D, dtype=bool)
+        leak[idx] = False
+        if np.abs(Lc[leak]).sum() > 1e-10 * max(1.0, np.abs(Lc.data).max()):
+            raise RuntimeError(  # pragma: no cover
+                "Dicke-basis Liouvillian does not conserve Delta m")
+    A = Lc[idx].tocsr()
+    return (A + sp.diags(1j * omega * k.astype(float))).tocsr()
+
+
+def _dicke_generator(
+    N: int, lay: dict[str, Any], *, J: float, coupling: str, gamma: float,
+    gamma_collective: float, decay: str,
+) -> sp.csr_matrix:
+    """Double-precision Dicke-basis generator on the layout, frame rotating with omega J_z.
+
+    Rates: PIQS's ``gamma1..gamma6`` (local emission ``yE``, local dephasing ``yD``,
+    collective emission ``yCE``; Shammah et al. 2018), here in float64. Element
+    ``(j, m, m1)`` is ``rho_{(j,m),(j,m1)}``; sources ``(j, m+1, m1+1)``,
+    ``(j +- 1, m+1, m1+1)`` (emission) and ``(j +- 1, m, m1)`` (dephasing), each rate evaluated
+    at the source, as PIQS does.
+    """
+    s = 0.5 if decay == "paper" else 1.0
+    yCE = s * gamma_collective if N >= 2 else 0.0
+    yE = s * gamma - yCE
+    yD = gamma / 2 if decay == "paper" else 0.0
+    rows, cols, jv, start_of = lay["rows"], lay["cols"], lay["j"], lay["start_of"]
+    n, D, Nf = len(rows), lay["D"], float(N)
+    m = lay["exc"][rows] - Nf / 2
+    m1 = lay["exc"][cols] - Nf / 2
+    lookup = np.full((D, D), -1, dtype=np.int64)
+    lookup[rows, cols] = np.arange(n)
+
+    def source(Js: np.ndarray, M: np.ndarray, M1: np.ndarray) -> np.ndarray:
+        twoJ = np.rint(2 * Js).astype(np.int64)
+        ok = (twoJ >= 0) & (twoJ <= N) & (np.abs(M) <= Js + 1e-9) & (np.abs(M1) <= Js + 1e-9)
+        st = start_of[np.clip(twoJ, 0, N)]
+        ok &= st >= 0
+        p = np.where(ok, st + np.rint(Js - M).astype(np.int64), 0)
+        q = np.where(ok, st + np.rint(Js - M1).astype(np.int64), 0)
+        return np.where(ok, lookup[p.clip(0, D - 1), q.clip(0, D - 1)], -1)
+
+    def sq(x: np.ndarray) -> np.ndarray:
+        return np.sqrt(np.maximum(x, 0.0))
+
+    j = jv
+    if N >= 2 and J != 0.0:
+        if coupling == "zz":
+            energy = lambda mm: 0.5 * J * (4 * mm**2 - Nf)  # noqa: E731
+        else:
+            energy = lambda mm: J * (j * (j + 1) - mm**2 - Nf / 2)  # noqa: E731
+        coh = -1j * (energy(m) - energy(m1))
+    else:
+        coh = np.zeros(n, dtype=complex)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deph = np.where(j > 0, yD / 2 * (Nf / 2 - m * m1 * (Nf / 2 + 1) / (j * (j + 1))),
+                        yD * Nf / 4)
+    g1 = (yCE / 2 * (2 * j * (j + 1) - m * (m - 1) - m1 * (m1 - 1))
+          + yE / 2 * (Nf + m + m1) + deph)
+    R, C, V = [np.arange(n)], [np.arange(n)], [coh - g1]
+    M, M1 = m + 1, m1 + 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = []
+        f = sq((j + M) * (j - M + 1) * (j + M1) * (j - M1 + 1))
+        terms.append((j, M, M1, yCE * f + np.where(j > 0, yE / 2 * f * (Nf / 2 + 1)
+                                                   / (j * (j + 1)), 0.0)))
+        Js = j + 1
+        terms.append((Js, M, M1, yE / 2 * sq((Js + M) * (Js + M - 1) * (Js + M1) * (Js + M1 - 1))
+                      * (Nf / 2 + Js + 1) / (Js * (2 * Js + 1))))
+        terms.append((Js, m, m1, yD / 2 * sq((Js**2 - m**2) * (Js**2 - m1**2))
+                      * (Nf / 2 + Js + 1) / (Js * (2 * Js + 1))))
+        Js = j - 1
+        terms.append((Js, M, M1, yE / 2 * sq((Js - M + 1) * (Js - M + 2) * (Js - M1 + 1)
+                                             * (Js - M1 + 2)) * (Nf / 2 - Js)
+                      / ((Js + 1) * (2 * Js + 1))))
+        terms.append((Js, m, m1, yD / 2 * sq(((Js + 1) ** 2 - m**2) * ((Js + 1) ** 2 - m1**2))
+                      * (Nf / 2 - Js) / ((Js + 1) * (2 * Js + 1))))
+    for Js, Ms, M1s, g in terms:
+        src = source(Js, Ms, M1s)
+        keep = (src >= 0) & np.isfinite(g) & (g != 0)
+        R.append(np.nonzero(keep)[0])
+        C.append(src[keep])
+        V.append(g[keep].astype(complex))
+    return sp.coo_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
+                         shape=(n, n)).tocsr()
+
+
 def network_permutation_dynamics(
     N: int,
     tlist: Sequence[float] | np.ndarray,
@@ -669,6 +869,7 @@ def network_permutation_dynamics(
     decay: str = "amplitude",
     tol: float = 1e-12,
     max_bytes: float = 2e8,
+    rates: str = "double",
 ) -> dict[str, np.ndarray]:
     """Energy, ergotropy and efficiency of an all-to-all network in the Dicke basis.
 
@@ -692,6 +893,12 @@ def network_permutation_dynamics(
         Taylor truncation tolerance per window.
     max_bytes : float
         Bound on the memory of the window buffers.
+    rates : {"double", "piqs"}
+        ``"double"``: the generator is assembled here from PIQS's Dicke-basis rate formulas
+        (Shammah et al., PRA 98, 063815 (2018), as coded in ``qutip/piqs/_piqs.pyx``)
+        evaluated in double precision; ``"piqs"``: the restriction of
+        :func:`permutation_liouvillian` (``qutip.piqs.Dicke``, single-precision local rates,
+        ~1e-7 relative errors). The two agree to PIQS's precision (tested).
 
     Returns
     -------
@@ -701,38 +908,25 @@ def network_permutation_dynamics(
         ``efficiency`` = ergotropy / energy; plus ``size`` (propagated dimension),
         ``matvecs``.
     """
-    from .models.collective import dicke_blocks, permutation_invariant_ergotropy
+    from .models.collective import permutation_invariant_ergotropy
 
     N = check_int(N, "N", minimum=1)
     omega = check_positive(omega, "omega")
     check_choice(initial, "initial", ("coherent", "classical"))
+    check_choice(rates, "rates", ("double", "piqs"))
     tlist = _check_tlist(tlist)
-    L = permutation_liouvillian(N, omega=omega, J=J, coupling=coupling, gamma=gamma,
-                                gamma_collective=gamma_collective, decay=decay)
-    blocks = dicke_blocks(N, "piqs")
-    D = blocks[-1].start + blocks[-1].size
-    exc = np.concatenate([b.excitations for b in blocks])
-    # invariant subspace: same j block, Delta m = m_row - m_col = k >= 0, ordered by k
-    rows, cols = [], []
-    for b in blocks:
-        i, j = np.triu_indices(b.size)
-        rows.append(b.start + i)
-        cols.append(b.start + j)
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
-    k = np.rint(exc[rows] - exc[cols]).astype(int)
-    order = np.argsort(k, kind="stable")
-    rows, cols, k = rows[order], cols[order], k[order]
-    idx = rows + D * cols  # QuTiP column stacking: vec[i + D j] = rho[i, j]
-    Ls = L.to("csr").data.as_scipy()
-    Lc = Ls[:, idx]
-    if Lc.nnz:
-        leak = np.ones(D * D, dtype=bool)
-        leak[idx] = False
-        if np.abs(Lc[leak]).sum() > 1e-10 * max(1.0, np.abs(Lc.data).max()):
-            raise RuntimeError("Dicke-basis Liouvillian does not conserve Delta m")  # pragma: no cover
-    A = Lc[idx].tocsr()
-    del Lc, Ls
-    A = (A + sp.diags(1j * omega * k.astype(float))).tocsr()  # rotating frame
+    N, omega, J, gamma, gamma_collective = _check_perm_params(
+        N, omega, J, coupling, gamma, gamma_collective, decay)
+    lay = _dicke_layout(N)
+    D, exc, rows, cols, k = lay["D"], lay["exc"], lay["rows"], lay["cols"], lay["k"]
+    if rates == "piqs":
+        L = permutation_liouvillian(N, omega=omega, J=J, coupling=coupling, gamma=gamma,
+                                    gamma_collective=gamma_collective, decay=decay)
+        A = _piqs_generator(L, lay, omega)
+        del L
+    else:
+        A = _dicke_generator(N, lay, J=J, coupling=coupling, gamma=gamma,
+                             gamma_collective=gamma_collective, decay=decay)
     starts = np.searchsorted(k, np.arange(N + 2))
     segments = [(int(starts[q]), int(starts[q + 1]), omega * q) for q in range(N + 1)]
     prop = TaylorPropagator(A, segments, tol=tol)
