@@ -141,7 +141,7 @@ def main(linear12: bool = True) -> None:
               f"propagated dim {r['size']:.3g} | U(3)/U(0) {r['U_ratio']:.4f} | "
               f"peak RSS {r['rss']:.2f} GiB", flush=True)
     if not linear12:
-        print("  N=12 linear: skipped (--skip12); takes ~4 min and ~11 GiB")
+        print("  N=12 linear: skipped (--skip12); takes ~3 min and ~11 GiB")
     print("\n3) all-to-all, permutation-symmetric route (Dicke basis, qutip.piqs): "
           "energy, ergotropy, efficiency")
     for N, check in ((6, True), (8, True), (12, False), (20, False), (50, False)):
