@@ -105,6 +105,9 @@ def dag(a: np.ndarray) -> np.ndarray:
 _num_threads: int | None = None
 _pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, threads, executor)
 MIN_BATCH_PER_THREAD = 2048
+#: Bytes of matrices per chunk: small enough to stay in cache while every check and the
+#: eigensolver run on it.
+CHUNK_BYTES = 2**20
 
 
 def num_threads() -> int:
@@ -133,14 +136,20 @@ def _executor(k: int) -> ThreadPoolExecutor:
 
 
 def batched(fn: Callable[[np.ndarray], Any], a: np.ndarray) -> Any:
-    """Apply a stacked LAPACK routine ``fn`` to ``a`` (..., m, n), split over threads."""
+    """Apply a stacked routine ``fn`` to ``a`` (..., m, n) in cache-sized chunks over threads.
+
+    ``fn`` maps a stack ``(k, m, n)`` to an array or a tuple of arrays with leading axis ``k``;
+    the chunks' results are concatenated and given ``a``'s batch shape. Small stacks (or one
+    thread) call ``fn(a)`` directly.
+    """
     batch = a.shape[:-2]
     n = int(np.prod(batch)) if batch else 1
     k = min(num_threads(), n // MIN_BATCH_PER_THREAD)
     if k <= 1:
         return fn(a)
     flat = a.reshape((n,) + a.shape[-2:])
-    parts = list(_executor(k).map(fn, np.array_split(flat, k)))
+    rows = max(256, CHUNK_BYTES // max(1, flat[0].nbytes))
+    parts = list(_executor(k).map(fn, (flat[i:i + rows] for i in range(0, n, rows))))
     if isinstance(parts[0], tuple):
         return tuple(
             np.concatenate([p[i] for p in parts]).reshape(batch + parts[0][i].shape[1:])
@@ -152,13 +161,3 @@ def batched(fn: Callable[[np.ndarray], Any], a: np.ndarray) -> Any:
 def eigvalsh(a: np.ndarray) -> np.ndarray:
     """``numpy.linalg.eigvalsh`` on a stack, threaded for large stacks."""
     return batched(np.linalg.eigvalsh, a)
-
-
-def eigh(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``numpy.linalg.eigh`` on a stack, threaded for large stacks."""
-    return batched(np.linalg.eigh, a)
-
-
-def svdvals(a: np.ndarray) -> np.ndarray:
-    """Singular values (descending) of a stack, threaded for large stacks."""
-    return batched(lambda x: np.linalg.svd(x, compute_uv=False), a)

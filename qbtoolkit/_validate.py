@@ -141,6 +141,13 @@ def as_states(
     single : bool
         True if one state was given (so a metric returns a float).
     """
+    arr = _as_stack(rho, name, allow_ket, atol)
+    _check_stack(arr, name, atol, positivity=check_positivity)
+    return arr, arr.ndim == 2
+
+
+def _as_stack(rho: Any, name: str, allow_ket: bool, atol: float) -> np.ndarray:
+    """Convert to a complex stack ``(..., d, d)`` (kets become projectors); shape checks."""
     arr, is_ket = _to_array(rho, name)
     if is_ket:
         if not allow_ket:
@@ -155,22 +162,53 @@ def as_states(
         )
     if arr.shape[-1] == 0:
         raise ValueError(f"{name} must have dimension >= 1")
-    arr = np.asarray(arr, dtype=complex)
-    herm_err = np.max(np.abs(arr - np.swapaxes(arr.conj(), -1, -2)), initial=0.0)
+    return np.asarray(arr, dtype=complex)
+
+
+def states_and_spectrum(
+    rho: Any, name: str = "rho", atol: float = ATOL
+) -> tuple[np.ndarray, bool, np.ndarray]:
+    """Like :func:`as_states` (kets allowed), and also return the ascending eigenvalues
+    ``(..., d)`` of every state, computed in the same cache-friendly pass as the checks."""
+    arr = _as_stack(rho, name, True, atol)
+    return arr, arr.ndim == 2, _check_stack(arr, name, atol, positivity=True, spectrum=True)
+
+
+def _chunk_checks(a: np.ndarray, spectrum: bool) -> tuple[np.ndarray, ...]:
+    """Per-matrix ``max |a - a^dag|`` and trace (and eigenvalues) of a stack ``(k, d, d)``."""
+    herm = np.abs(a - np.swapaxes(a.conj(), -1, -2)).max(axis=(-2, -1))
+    trace = np.trace(a, axis1=-2, axis2=-1).real
+    if spectrum:
+        return herm, trace, np.linalg.eigvalsh(a)
+    return herm, trace
+
+
+def _check_stack(
+    arr: np.ndarray, name: str, atol: float, positivity: bool, spectrum: bool = False
+) -> np.ndarray | None:
+    """Hermiticity, unit trace and positivity of a stack, in one pass over the data chunked
+    over threads; returns the ascending eigenvalues when ``spectrum``. Positivity of large
+    matrices (d > 256) whose spectrum is not wanted uses a Cholesky test instead."""
+    from ._linalg import batched
+
+    d = arr.shape[-1]
+    eig_in_pass = spectrum or (positivity and d <= 256)
+    out = batched(lambda a: _chunk_checks(a, eig_in_pass), arr)
+    herm_err = float(np.max(out[0], initial=0.0))
     if herm_err > atol:
         raise ValueError(
             f"{name} must be Hermitian (a density matrix); max |rho - rho^dag| = {herm_err:.3g}"
         )
-    trace = np.trace(arr, axis1=-2, axis2=-1).real
-    bad = np.abs(trace - 1) > atol
+    bad = np.abs(out[1] - 1) > atol
     if np.any(bad):
-        first = np.ravel(trace)[np.argmax(np.ravel(bad))]
+        first = np.ravel(out[1])[np.argmax(np.ravel(bad))]
         raise ValueError(f"{name} must have unit trace; got trace {first:.8g}")
-    if check_positivity:
-        from ._linalg import eigvalsh
-
-        check_spectrum(eigvalsh(arr), name, atol)
-    return arr, arr.ndim == 2
+    if eig_in_pass:
+        check_spectrum(out[2], name, atol)
+        return out[2] if spectrum else None
+    if positivity and not all(is_positive_semidefinite(m, atol) for m in arr.reshape(-1, d, d)):
+        raise ValueError(f"{name} must be positive semidefinite (an eigenvalue below {-atol:g})")
+    return None
 
 
 def is_positive_semidefinite(arr: np.ndarray, atol: float = ATOL) -> bool:

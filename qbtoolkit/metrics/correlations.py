@@ -15,15 +15,14 @@ import qutip
 
 from .. import ops
 from .._linalg import (
-    eigh,
+    batched,
     eigvalsh,
     entropy_from_eigs,
     infer_dims,
     partial_transpose,
     ptrace,
-    svdvals,
 )
-from .._validate import as_states, check_spectrum
+from .._validate import as_states, check_spectrum, states_and_spectrum
 
 __all__ = [
     "concurrence",
@@ -62,13 +61,19 @@ def concurrence(rho: Any) -> float | np.ndarray:
     states, single = as_states(rho, "rho", check_positivity=False)
     if states.shape[-1] != 4:
         raise ValueError(f"concurrence needs a two-qubit state (d = 4), got d = {states.shape[-1]}")
-    w, V = eigh(states)
+    w, s = batched(_wootters_chunk, states)
     check_spectrum(w, "rho")
-    A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
-    M = np.swapaxes(A, -1, -2) @ _YY @ A
-    s = svdvals(M)
     c = s[..., 0] - s[..., 1] - s[..., 2] - s[..., 3]
     return _out(np.maximum(c, 0.0), single)
+
+
+def _wootters_chunk(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(eigenvalues of rho, Wootters l_i)`` for a stack of two-qubit states (one cache-sized
+    chunk: ``eigh``, the factor ``A``, and the singular values of ``A^T (sy x sy) A``)."""
+    w, V = np.linalg.eigh(states)
+    A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+    M = np.swapaxes(A, -1, -2) @ _YY @ A
+    return w, np.linalg.svd(M, compute_uv=False)
 
 
 def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
@@ -139,11 +144,9 @@ def mutual_information(
 ) -> float | np.ndarray:
     """Quantum mutual information ``I(A:B) = S(A) + S(B) - S(AB)`` with A = ``subsys`` and B
     the remaining subsystems (bits by default). Zero iff the state is a product."""
-    states, single = as_states(rho, "rho", check_positivity=False)
+    states, single, r = states_and_spectrum(rho, "rho")
     dd = state_dims(rho, states.shape[-1], dims)
     a, b = _split(subsys, len(dd))
-    r = eigvalsh(states)
-    check_spectrum(r, "rho")
     val = (
         _subsystem_entropy(states, a, dd, base)
         + _subsystem_entropy(states, b, dd, base)

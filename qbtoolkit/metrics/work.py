@@ -6,7 +6,9 @@ broadcasts against ``rho``), in energy units with hbar = 1. One state gives a ``
 batch gives an ``ndarray`` of shape ``(...)``.
 
 All of them rest on one batched core, :func:`_spectra`: ``numpy.linalg.eigvalsh`` on the
-whole stack of states and once on ``H``. With ``r`` the eigenvalues of ``rho`` and
+whole stack of states (fused with the validation checks, in cache-sized chunks spread over
+the cores) and once on ``H`` (sorted, not diagonalised, when ``H`` is diagonal). With ``r``
+the eigenvalues of ``rho`` and
 ``eps`` those of ``H``, both ascending (``d`` levels):
 
 * passive energy  ``sum_k r_{d-1-k} eps_k``  (largest population in the lowest level),
@@ -27,7 +29,7 @@ import numpy as np
 import qutip
 
 from .._linalg import dag, eigvalsh
-from .._validate import as_hamiltonian, as_states, check_spectrum
+from .._validate import as_hamiltonian, as_states, states_and_spectrum
 
 __all__ = [
     "energy",
@@ -46,9 +48,18 @@ def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
     return float(x) if single else np.asarray(x)
 
 
-def _prepare(rho: Any, H: Any, *, check_positivity: bool) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Validate ``rho`` and ``H`` together (matching dimensions and Qobj dims)."""
-    states, single = as_states(rho, "rho", check_positivity=check_positivity)
+def _prepare(
+    rho: Any, H: Any, *, spectrum: bool = False
+) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray | None]:
+    """Validate ``rho`` and ``H`` together (matching dimensions and Qobj dims).
+
+    Returns ``(states, H array, single, r)`` where ``r`` are the ascending eigenvalues of the
+    states when ``spectrum`` (computed in the validation pass, which also checks positivity).
+    """
+    if spectrum:
+        states, single, r = states_and_spectrum(rho, "rho")
+    else:
+        (states, single), r = as_states(rho, "rho"), None
     if isinstance(rho, qutip.Qobj) and isinstance(H, qutip.Qobj) and rho.dims[0] != H.dims[0]:
         raise ValueError(
             f"H has subsystem dims {H.dims[0]} but rho has dims {rho.dims[0]}; "
@@ -57,7 +68,7 @@ def _prepare(rho: Any, H: Any, *, check_positivity: bool) -> tuple[np.ndarray, n
     Harr = as_hamiltonian(H, "H", dim=states.shape[-1])
     if Harr.ndim > 2:
         single = False
-    return states, Harr, single
+    return states, Harr, single, r
 
 
 def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,11 +95,8 @@ def _energy(states: np.ndarray, Harr: np.ndarray) -> np.ndarray:
 
 def _spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Batched core: ``(E, r, eps, single)`` with ascending spectra of ``rho`` and ``H``."""
-    states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = eigvalsh(states)
-    check_spectrum(r, "rho")
-    eps = _h_spectrum(Harr)
-    return _energy(states, Harr), r, eps, single
+    states, Harr, single, r = _prepare(rho, H, spectrum=True)
+    return _energy(states, Harr), r, _h_spectrum(Harr), single
 
 
 def _passive_energy(r: np.ndarray, eps: np.ndarray) -> np.ndarray:
@@ -114,14 +122,12 @@ def energy(rho: Any, H: Any) -> float | np.ndarray:
     float or ndarray
         Energy (same unit as ``H``).
     """
-    states, Harr, single = _prepare(rho, H, check_positivity=True)
+    states, Harr, single, _ = _prepare(rho, H)
     return _out(_energy(states, Harr), single)
 
 
 def _reordered_state(rho: Any, H: Any, active: bool) -> Any:
-    states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = eigvalsh(states)
-    check_spectrum(r, "rho")
+    states, Harr, single, r = _prepare(rho, H, spectrum=True)
     _, V = _h_eigh(Harr)
     pops = r if active else r[..., ::-1]
     out = (V * pops[..., None, :]) @ dag(V)
@@ -216,7 +222,7 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     ``Delta_H`` removes coherences between different energy eigenvalues (coherences within
     a degenerate eigenspace carry no energetic coherence and are kept).
     """
-    states, Harr, single = _prepare(rho, H, check_positivity=True)
+    states, Harr, single, _ = _prepare(rho, H)
     deph, eps = _dephase_in_eigenbasis(states, Harr)
     r = eigvalsh(deph)
     E = _energy(states, Harr)
@@ -225,9 +231,7 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
 
 def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0`` (Francica et al., PRL 125, 180603)."""
-    states, Harr, single = _prepare(rho, H, check_positivity=False)
-    r = eigvalsh(states)
-    check_spectrum(r, "rho")
+    states, Harr, single, r = _prepare(rho, H, spectrum=True)
     deph, eps = _dephase_in_eigenbasis(states, Harr)
     r_deph = eigvalsh(deph)
     # Erg - Erg_i = passive(dephased) - passive(rho): the energies cancel exactly.
@@ -241,7 +245,7 @@ def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
     Downing & Ukhtary Eq. 9; for their battery qubit ``sigma_E^2 = omega_b^2 n (1 - n)``
     (the corrected Eq. 36).
     """
-    states, Harr, single = _prepare(rho, H, check_positivity=True)
+    states, Harr, single, _ = _prepare(rho, H)
     E = _energy(states, Harr)
     E2 = _energy(states, Harr @ Harr)
     return _out(np.maximum(E2 - E**2, 0.0), single)
