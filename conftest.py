@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# CI runs are reproducible (derandomized examples); local runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 # Notebooks executed by nbmake inherit the environment: small grids in the test suite.
 os.environ.setdefault("QBTOOLKIT_QUICK", "1")

@@ -94,6 +94,26 @@ def entropy_from_eigs(eigs: np.ndarray, base: float = np.e) -> np.ndarray:
     return -terms.sum(axis=-1) / np.log(base)
 
 
+#: Relative size of the round-off a non-negative quantity may show below zero.
+ROUNDOFF = 1e-12
+
+
+def clip_roundoff(
+    x: np.ndarray, scale: float | np.ndarray = 1.0, rel: float = ROUNDOFF
+) -> np.ndarray:
+    """Set round-off negatives of a quantity that is >= 0 in exact arithmetic to zero.
+
+    Only values in ``[-rel * max(1, scale), 0)`` are clipped; anything more negative is
+    returned unchanged, so a real error is never hidden behind a zero. ``rel`` is
+    ``ROUNDOFF`` for quantities that are non-negative for every Hermitian unit-trace matrix
+    (ergotropy, capacity), and the state tolerance for those that also need positivity
+    (variances, entropies), since validated states may have eigenvalues down to ``-ATOL``.
+    """
+    x = np.asarray(x, dtype=float)
+    tol = rel * np.maximum(1.0, scale)
+    return np.where((x < 0) & (x >= -tol), 0.0, x)
+
+
 def dag(a: np.ndarray) -> np.ndarray:
     """Conjugate transpose of the last two axes."""
     return np.swapaxes(a.conj(), -1, -2)

@@ -254,3 +254,12 @@ def test_near_degenerate_and_rank_deficient_not_negative(seed, d, eps):
         assert fn(rho, H) >= -1e-12
     gibbs_like = np.diag(np.sort(pops)[::-1])  # passive w.r.t. ascending diagonal H
     assert abs(qb.ergotropy(gibbs_like, H)) <= 1e-12
+
+
+def test_roundoff_clipping_never_hides_real_errors():
+    from qbtoolkit._linalg import clip_roundoff
+
+    x = np.array([-1e-3, -2e-12, -1e-13, 0.0, 0.5])
+    np.testing.assert_array_equal(clip_roundoff(x), [-1e-3, -2e-12, 0.0, 0.0, 0.5])
+    np.testing.assert_array_equal(clip_roundoff(x, scale=10.0), [-1e-3, 0.0, 0.0, 0.0, 0.5])
+    np.testing.assert_array_equal(clip_roundoff(x, rel=1e-6), [-1e-3, 0.0, 0.0, 0.0, 0.5])

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import dag, eigvalsh, entropy_from_eigs
-from .._validate import as_hamiltonian, as_states, check_spectrum
+from .._linalg import clip_roundoff, dag, eigvalsh, entropy_from_eigs
+from .._validate import ATOL, as_hamiltonian, as_states, check_spectrum
 
 __all__ = ["l1_coherence", "relative_entropy_coherence", "imaginarity"]
 
@@ -86,7 +86,7 @@ def relative_entropy_coherence(
     check_spectrum(r, "rho")
     pops = np.diagonal(states, axis1=-2, axis2=-1).real
     val = entropy_from_eigs(pops, base) - entropy_from_eigs(r, base)
-    return _out(np.maximum(val, 0.0), single)
+    return _out(clip_roundoff(val, np.log(states.shape[-1]), ATOL), single)
 
 
 def imaginarity(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndarray:

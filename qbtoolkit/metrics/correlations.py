@@ -16,13 +16,14 @@ import qutip
 from .. import ops
 from .._linalg import (
     batched,
+    clip_roundoff,
     eigvalsh,
     entropy_from_eigs,
     infer_dims,
     partial_transpose,
     ptrace,
 )
-from .._validate import as_states, check_spectrum, states_and_spectrum
+from .._validate import ATOL, as_states, check_spectrum, states_and_spectrum
 
 __all__ = [
     "concurrence",
@@ -152,4 +153,4 @@ def mutual_information(
         + _subsystem_entropy(states, b, dd, base)
         - entropy_from_eigs(r, base)
     )
-    return _out(np.maximum(val, 0.0), single)
+    return _out(clip_roundoff(val, np.log(states.shape[-1]), ATOL), single)

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import dag, eigvalsh
-from .._validate import as_hamiltonian, as_states, states_and_spectrum
+from .._linalg import clip_roundoff, dag, eigvalsh
+from .._validate import ATOL, as_hamiltonian, as_states, states_and_spectrum
 
 __all__ = [
     "energy",
@@ -97,6 +97,11 @@ def _spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool
     """Batched core: ``(E, r, eps, single)`` with ascending spectra of ``rho`` and ``H``."""
     states, Harr, single, r = _prepare(rho, H, spectrum=True)
     return _energy(states, Harr), r, _h_spectrum(Harr), single
+
+
+def _scale(eps: np.ndarray) -> np.ndarray:
+    """Energy scale of H (largest |eigenvalue|) for the round-off tolerance."""
+    return np.max(np.abs(eps), axis=-1)
 
 
 def _passive_energy(r: np.ndarray, eps: np.ndarray) -> np.ndarray:
@@ -181,7 +186,7 @@ def ergotropy(rho: Any, H: Any) -> float | np.ndarray:
         Ergotropy >= 0 in the units of ``H`` (round-off below zero is clipped).
     """
     E, r, eps, single = _spectra(rho, H)
-    return _out(np.maximum(E - _passive_energy(r, eps), 0.0), single)
+    return _out(clip_roundoff(E - _passive_energy(r, eps), _scale(eps)), single)
 
 
 def antiergotropy(rho: Any, H: Any) -> float | np.ndarray:
@@ -191,7 +196,7 @@ def antiergotropy(rho: Any, H: Any) -> float | np.ndarray:
     Downing & Ukhtary's script-A (their Eq. 19) is ``-A``.
     """
     E, r, eps, single = _spectra(rho, H)
-    return _out(np.maximum(_active_energy(r, eps) - E, 0.0), single)
+    return _out(clip_roundoff(_active_energy(r, eps) - E, _scale(eps)), single)
 
 
 def capacity(rho: Any, H: Any) -> float | np.ndarray:
@@ -202,7 +207,8 @@ def capacity(rho: Any, H: Any) -> float | np.ndarray:
     For a qubit ``K = omega (lambda_+ - lambda_-)`` (Downing & Ukhtary Eq. 52).
     """
     _, r, eps, single = _spectra(rho, H)
-    return _out(np.maximum(_active_energy(r, eps) - _passive_energy(r, eps), 0.0), single)
+    K = _active_energy(r, eps) - _passive_energy(r, eps)
+    return _out(clip_roundoff(K, _scale(eps)), single)
 
 
 def _dephase_in_eigenbasis(states: np.ndarray, Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -226,7 +232,7 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     deph, eps = _dephase_in_eigenbasis(states, Harr)
     r = eigvalsh(deph)
     E = _energy(states, Harr)
-    return _out(np.maximum(E - _passive_energy(r, eps), 0.0), single)
+    return _out(clip_roundoff(E - _passive_energy(r, eps), _scale(eps)), single)
 
 
 def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
@@ -236,7 +242,7 @@ def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     r_deph = eigvalsh(deph)
     # Erg - Erg_i = passive(dephased) - passive(rho): the energies cancel exactly.
     diff = _passive_energy(r_deph, eps) - _passive_energy(r, eps)
-    return _out(np.maximum(diff, 0.0), single)
+    return _out(clip_roundoff(diff, _scale(eps)), single)
 
 
 def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
@@ -248,4 +254,4 @@ def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
     states, Harr, single, _ = _prepare(rho, H)
     E = _energy(states, Harr)
     E2 = _energy(states, Harr @ Harr)
-    return _out(np.maximum(E2 - E**2, 0.0), single)
+    return _out(clip_roundoff(E2 - E**2, np.max(np.abs(Harr)) ** 2, ATOL), single)
