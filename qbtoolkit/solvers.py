@@ -70,8 +70,9 @@ import qutip
 import scipy.sparse as sp
 
 from ._linalg import _executor, num_threads
-from ._validate import check_choice, check_int, check_positive, check_rate, check_real
+from ._validate import check_choice, check_int, check_positive
 from .models.base import BatteryModel
+from .models.network import CLASSICAL_EXCITED_POPULATION, check_network_params
 
 __all__ = [
     "TaylorPropagator",
@@ -678,12 +679,8 @@ def evolve_blocks(
 
 def _check_perm_params(N, omega, J, coupling, gamma, gamma_collective, decay):
     N = check_int(N, "N", minimum=1)
-    omega = check_real(omega, "omega")
-    J = check_real(J, "J")
-    check_choice(coupling, "coupling", ("zz", "xy"))
-    gamma = check_rate(gamma, "gamma")
-    gamma_collective = check_rate(gamma_collective, "gamma_collective")
-    check_choice(decay, "decay", ("amplitude", "paper"))
+    omega, J, gamma, gamma_collective = check_network_params(
+        omega, J, coupling, gamma, gamma_collective, decay)
     if N >= 2 and gamma_collective > gamma * (1 + 1e-12):
         raise ValueError(
             "gamma_collective must not exceed gamma: the all-to-all rate matrix is then not "
@@ -749,7 +746,7 @@ def _dicke_initial(N: int, initial: str) -> np.ndarray:
         amp = np.sqrt([math.comb(N, int(x)) for x in k]) / 2 ** (N / 2)
         rho[:b.size, :b.size] = np.outer(amp, amp)
     else:
-        p = 0.75
+        p = CLASSICAL_EXCITED_POPULATION
         for b in blocks:
             k = b.excitations
             idx = np.arange(b.start, b.start + b.size)

@@ -88,6 +88,24 @@ def network_edges(N: int, topology: Any = "linear") -> tuple[tuple[int, int], ..
     )
 
 
+#: Excited population of each cell in Santos' "classical" initial state.
+CLASSICAL_EXCITED_POPULATION = 0.75
+
+
+def check_network_params(
+    omega: Any, J: Any, coupling: str, gamma: Any, gamma_collective: Any, decay: str
+) -> tuple[float, float, float, float]:
+    """Validate the physical parameters of :func:`network` (shared with the solvers' routes);
+    returns ``(omega, J, gamma, gamma_collective)`` as floats."""
+    omega = check_real(omega, "omega")
+    J = check_real(J, "J")
+    check_choice(coupling, "coupling", ("zz", "xy"))
+    gamma = check_rate(gamma, "gamma")
+    gamma_collective = check_rate(gamma_collective, "gamma_collective")
+    check_choice(decay, "decay", ("amplitude", "paper"))
+    return omega, J, gamma, gamma_collective
+
+
 def _initial_state(initial: Any, N: int) -> tuple[qutip.Qobj, str]:
     if isinstance(initial, qutip.Qobj):
         rho = as_density_qobj(initial, "initial")
@@ -99,7 +117,8 @@ def _initial_state(initial: Any, N: int) -> tuple[qutip.Qobj, str]:
         plus = (ops.ground() + ops.excited()).unit()
         cell = qutip.ket2dm(plus)
     else:
-        cell = 0.75 * qutip.ket2dm(ops.excited()) + 0.25 * qutip.ket2dm(ops.ground())
+        p = CLASSICAL_EXCITED_POPULATION
+        cell = p * qutip.ket2dm(ops.excited()) + (1 - p) * qutip.ket2dm(ops.ground())
     return qutip.tensor([cell] * N), initial
 
 
@@ -153,12 +172,8 @@ def network(
     """
     N = check_int(N, "N", minimum=1)
     edges = network_edges(N, topology)
-    omega = check_real(omega, "omega")
-    J = check_real(J, "J")
-    check_choice(coupling, "coupling", ("zz", "xy"))
-    gamma = check_rate(gamma, "gamma")
-    gamma_collective = check_rate(gamma_collective, "gamma_collective")
-    check_choice(decay, "decay", ("amplitude", "paper"))
+    omega, J, gamma, gamma_collective = check_network_params(
+        omega, J, coupling, gamma, gamma_collective, decay)
     rho0, initial_name = _initial_state(initial, N)
 
     sm = ops.site_operators(ops.sigma_minus(), N)
