@@ -6,7 +6,9 @@ Ergotropy of ``n`` random 8x8 states and concurrence of ``n`` random two-qubit s
 The QuTiP loops run over Qobj states (as ``result.states``). Ergotropy: a per-state metric
 function (``Qobj.eigenenergies`` of rho and H + ``qutip.expect``), and the leanest loop with
 H's spectrum hoisted out of it; concurrence: ``qutip.concurrence``. The cost of building a Qobj
-per state from the numpy stack is printed separately. With ``--n-loop`` smaller than
+per state from the numpy stack is printed separately. Concurrence factorises the
+full-rank random states by Cholesky (see ``qbtoolkit.concurrence``), so it never calls
+``eigh`` here. With ``--n-loop`` smaller than
 ``n`` the loop is timed on that many states and scaled per state (printed as such).
 """
 

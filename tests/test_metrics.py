@@ -151,6 +151,35 @@ def test_against_qutip(seed):
     assert qb.concurrence(pure) == pytest.approx(qutip.concurrence(qutip.ket2dm(pure)), abs=1e-6)
 
 
+def _eigh_concurrence(rho: np.ndarray) -> np.ndarray:
+    """Independent route: Wootters' l_i from the eigen-factor V sqrt(w) (no Cholesky)."""
+    w, V = np.linalg.eigh(rho)
+    A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+    yy = np.kron(ops.sigma_y().full(), ops.sigma_y().full())
+    s = np.linalg.svd(np.swapaxes(A, -1, -2) @ yy @ A, compute_uv=False)
+    return np.maximum(s[..., 0] - s[..., 1:].sum(axis=-1), 0.0)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e-9, 1e-14])
+def test_concurrence_cholesky_route_near_singular(scale):
+    # full-rank states take the Cholesky factor; near-singular ones must agree with the
+    # eigen-factor route to round-off (1e-13), whether a chunk factorises or falls back
+    rng = np.random.default_rng(11)
+    G = rng.normal(size=(3000, 4, 4)) + 1j * rng.normal(size=(3000, 4, 4))
+    G[..., :, 1:] *= np.sqrt(scale)
+    rho = G @ np.conj(np.swapaxes(G, -1, -2))
+    rho /= np.trace(rho, axis1=-2, axis2=-1).real[:, None, None]
+    np.testing.assert_allclose(qb.concurrence(rho), _eigh_concurrence(rho), atol=1e-13)
+    # a rank-one state in the batch sends the whole chunk to the eigen route
+    mixed = np.concatenate([rho[:5], qutip.ket2dm(qutip.bell_state("00")).full()[None]])
+    np.testing.assert_allclose(qb.concurrence(mixed)[-1], 1.0, atol=1e-12)
+    np.testing.assert_allclose(qb.concurrence(mixed)[:5], _eigh_concurrence(rho[:5]), atol=1e-13)
+    # and a non-positive unit-trace state is still refused
+    bad = np.diag([1.2, -0.2, 0.0, 0.0]).astype(complex)
+    with pytest.raises(ValueError, match="rho must be positive semidefinite"):
+        qb.concurrence(np.concatenate([rho[:5], bad[None]]))
+
+
 def test_non_qubit_dims_from_qobj():
     rho = qutip.rand_dm([2, 3], seed=4)
     assert qb.negativity(rho) == pytest.approx(qutip.negativity(rho, 0), abs=1e-10)

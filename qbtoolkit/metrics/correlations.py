@@ -56,25 +56,38 @@ def concurrence(rho: Any) -> float | np.ndarray:
 
     Wootters, PRL 80, 2245 (1998): ``l_i`` are the decreasing square roots of the
     eigenvalues of ``rho (sy x sy) rho^* (sy x sy)``. Computed without a non-Hermitian
-    eigenproblem: with ``rho = A A^dag`` (``A = V sqrt(w)`` from ``eigh``), the ``l_i`` are the
-    singular values of the complex-symmetric ``A^T (sy x sy) A``.
+    eigenproblem: for any factor ``rho = A A^dag`` the ``l_i`` are the singular values of the
+    complex-symmetric ``A^T (sy x sy) A`` (they do not change under ``A -> A U``). ``A`` is the
+    Cholesky factor where ``rho`` is positive definite (which also proves positivity), else
+    ``V sqrt(w)`` from ``eigh``; the two agree to ~1e-15 on full-rank states.
     """
     states, single = as_states(rho, "rho", check_positivity=False)
     if states.shape[-1] != 4:
         raise ValueError(f"concurrence needs a two-qubit state (d = 4), got d = {states.shape[-1]}")
-    w, s = batched(_wootters_chunk, states)
-    check_spectrum(w, "rho")
+    w_min, s = batched(_wootters_chunk, states)
+    check_spectrum(w_min, "rho")
     c = s[..., 0] - s[..., 1] - s[..., 2] - s[..., 3]
     return _out(np.maximum(c, 0.0), single)
 
 
 def _wootters_chunk(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(eigenvalues of rho, Wootters l_i)`` for a stack of two-qubit states (one cache-sized
-    chunk: ``eigh``, the factor ``A``, and the singular values of ``A^T (sy x sy) A``)."""
-    w, V = np.linalg.eigh(states)
-    A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+    """``(smallest eigenvalue bound, Wootters l_i)`` for a stack of two-qubit states (one
+    cache-sized chunk).
+
+    A Cholesky factorisation of the whole chunk is tried first: it succeeds only if every
+    state is positive definite (the bound is then 0). Otherwise (rank-deficient or
+    non-positive states) the chunk is factorised with ``eigh`` and the bound is the exact
+    smallest eigenvalue, for the positivity check.
+    """
+    try:
+        A = np.linalg.cholesky(states)
+        w_min = np.zeros(states.shape[:-2])
+    except np.linalg.LinAlgError:
+        w, V = np.linalg.eigh(states)
+        A = V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+        w_min = w[..., 0]
     M = np.swapaxes(A, -1, -2) @ _YY @ A
-    return w, np.linalg.svd(M, compute_uv=False)
+    return w_min, np.linalg.svd(M, compute_uv=False)
 
 
 def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
