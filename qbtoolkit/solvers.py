@@ -213,7 +213,10 @@ class TaylorPropagator:
             if a < len(theta):
                 c = theta[a:, None] ** np.arange(k0, k0 + nb)
                 for c0 in range(0, n, cols):
-                    out[a:, c0:c0 + cols] += c @ buf[:nb, c0:c0 + cols]
+                    # real coefficients: one real product on the interleaved (re, im) view
+                    # costs half the complex one
+                    o = out[a:, c0:c0 + cols].view(np.float64)
+                    o += c @ buf[:nb, c0:c0 + cols].view(np.float64)
 
         while True:
             k += 1
