@@ -18,6 +18,10 @@ Model: ``models.network(N, topology, J=2, gamma_collective=0.5, initial="coheren
    qutip.piqs): N = 6 and 8 checked against the block route (energy, ergotropy,
    efficiency), then N = 12, 20, 50 (energy, ergotropy, efficiency along the trajectory).
 
+4. The cell-permutation reduction at N = 10 for every named topology (``gamma_collective``
+   0.5, 0.5, 0.2, 0.1, so that every Kossakowski matrix is positive semidefinite), with vs
+   without ``symmetry``.
+
 Every case runs in a fresh subprocess so its peak RSS is its own.
 
 Usage: ``python benchmarks/network.py [--skip12]``.
@@ -113,6 +117,28 @@ def case_perm(N: int, check: bool) -> dict:
     return out
 
 
+SYM_CASES = {"linear": 0.5, "ring": 0.5, "star": 0.2, "all_to_all": 0.1}  # gamma_collective
+
+
+def case_symmetry(N: int, topology: str) -> dict:
+    """Block route with and without the cell-permutation reduction (streamed observables)."""
+    from qbtoolkit.models import network
+    from qbtoolkit.solvers import BlockPropagator, evolve_blocks
+
+    m = network(N, topology, J=2.0, gamma_collective=SYM_CASES[topology], initial="coherent")
+    obs = ("energy", "coherence", "concurrence")
+    out, vals = {}, {}
+    for sym in (True, False):
+        t0 = time.perf_counter()
+        tr = evolve_blocks(m, T, store_states=False, observables=obs, symmetry=sym)
+        out["t_sym" if sym else "t_full"] = time.perf_counter() - t0
+        vals[sym] = tr.values
+    out["err"] = float(max(np.abs(vals[True][k] - vals[False][k]).max() for k in obs))
+    p = BlockPropagator(m)
+    out["n"], out["m"] = p.n, p.n_propagated
+    return out
+
+
 def _run(kind: str, N: int, extra: str = "") -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--case", kind, str(N), extra]
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -167,6 +193,16 @@ def main(linear12: bool = True) -> None:
             line += (f" | block route {r['t_blocks']:.2f} s, max diff (U, W, eps) "
                      f"{r['err']:.1e}")
         print(line, flush=True)
+    print("\n4) cell-permutation reduction of the block route, N = 10, streamed (U, l1, "
+          "concurrence): with vs without")
+    for topo in SYM_CASES:
+        r = _run("symmetry", 10, topo)
+        if "error" in r:
+            print(f"  {topo}: failed: {r['error']}")
+            continue
+        print(f"  {topo:10s}: reduced {r['t_sym']:6.2f} s | full {r['t_full']:6.2f} s | "
+              f"{r['t_full'] / r['t_sym']:5.1f}x | propagated {r['m']} of {r['n']} | "
+              f"max diff {r['err']:.1e}", flush=True)
 
 
 if __name__ == "__main__":
@@ -177,6 +213,8 @@ if __name__ == "__main__":
             out = case_linear_naive(N)
         elif kind == "stream":
             out = case_linear_stream(N)
+        elif kind == "symmetry":
+            out = case_symmetry(N, extra)
         else:
             out = case_perm(N, extra == "check")
         out["rss"] = _rss_gib()
