@@ -81,7 +81,7 @@ from .models.network import CLASSICAL_EXCITED_POPULATION, check_network_params
 from .symmetry import (
     candidate_cell_permutations,
     cell_permutation_map,
-    commutes,
+    commuting,
     orbit_labels,
     reduce_block,
 )
@@ -422,8 +422,7 @@ class BlockPropagator:
         for blk in self.blocks:
             s0, n = blk["start"], blk["size"]
             M = self._build_block(blk, grouped, pos)
-            local = [g[s0:s0 + n] - s0 for g in maps]
-            local = [g for g in local if commutes(M, g)]
+            local = commuting(M, [g[s0:s0 + n] - s0 for g in maps])
             M, lab, size = reduce_block(M, orbit_labels(local, n))
             mats.append(M)
             labels.append(lab + r0)

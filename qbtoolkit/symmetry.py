@@ -27,7 +27,7 @@ import scipy.sparse as sp
 __all__ = [
     "cell_permutation_map",
     "candidate_cell_permutations",
-    "commutes",
+    "commuting",
     "orbit_labels",
     "reduce_block",
 ]
@@ -57,7 +57,7 @@ def candidate_cell_permutations(N: int) -> list[tuple[int, ...]]:
     with the reflection it generates the dihedral group), and the transposition ``(1 2)`` with
     the cycle of cells ``1..N-1`` (they generate every permutation of a star's leaves; with
     ``(0 1)`` every permutation of all cells). Which of them a model really has is decided by
-    :func:`commutes`.
+    :func:`commuting`.
     """
     if N < 2:
         return []
@@ -77,16 +77,26 @@ def candidate_cell_permutations(N: int) -> list[tuple[int, ...]]:
     return out
 
 
-def commutes(M: sp.spmatrix, g: np.ndarray, seed: int = 0, rtol: float = 1e-10) -> bool:
-    """True if the square sparse ``M`` commutes with the index permutation ``g``
-    (``(M x)[g] == M (x[g])``), tested on a random complex vector to relative ``rtol``."""
+def commuting(
+    M: sp.spmatrix, maps: Sequence[np.ndarray], seed: int = 0, rtol: float = 1e-10
+) -> list[np.ndarray]:
+    """The index permutations ``g`` among ``maps`` that the square sparse ``M`` commutes with
+    (``(M x)[g] == M (x[g])``), tested on one random complex vector to relative ``rtol``
+    (``M x`` is computed once for all of them)."""
+    if not maps:
+        return []
     rng = np.random.default_rng(seed)
     n = M.shape[0]
     x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
-    lhs = (M @ x)[g]
-    rhs = M @ x[g]
-    scale = max(1.0, float(np.abs(lhs).max(initial=0.0)))
-    return bool(np.abs(lhs - rhs).max(initial=0.0) <= rtol * scale)
+    Mx = M @ x
+    out = []
+    for g in maps:
+        lhs = Mx[g]
+        rhs = M @ x[g]
+        scale = max(1.0, float(np.abs(lhs).max(initial=0.0)))
+        if np.abs(lhs - rhs).max(initial=0.0) <= rtol * scale:
+            out.append(g)
+    return out
 
 
 def orbit_labels(maps: Sequence[np.ndarray], n: int) -> np.ndarray:
