@@ -71,10 +71,15 @@ def _prepare(
     return states, Harr, single, r
 
 
+def _is_diagonal(Harr: np.ndarray) -> bool:
+    """True for a single ``(d, d)`` H with no off-diagonal entry."""
+    return Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr)))
+
+
 def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ascending spectrum and eigenvectors of H; a diagonal H (the usual battery
     Hamiltonian, e.g. a 4096 x 4096 network ``H_battery``) is sorted, not diagonalised."""
-    if Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr))):
+    if _is_diagonal(Harr):
         diag = np.diagonal(Harr).real
         order = np.argsort(diag, kind="stable")
         return diag[order], np.eye(Harr.shape[0])[:, order]
@@ -83,7 +88,7 @@ def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _h_spectrum(Harr: np.ndarray) -> np.ndarray:
     """Ascending spectrum of H (sorted diagonal when H is diagonal)."""
-    if Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr))):
+    if _is_diagonal(Harr):
         return np.sort(np.diagonal(Harr).real)
     return np.linalg.eigvalsh(Harr)
 
