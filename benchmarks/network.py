@@ -82,15 +82,15 @@ def chain_sizes(N: int) -> tuple[int, int]:
 
 
 def case_linear_stream(N: int) -> dict:
+    import qbtoolkit as qb
     from qbtoolkit.models import network
-    from qbtoolkit.solvers import evolve_blocks
 
     t0 = time.perf_counter()
     m = network(N, "linear", **KW)
     t_model = time.perf_counter() - t0
     t0 = time.perf_counter()
-    tr = evolve_blocks(m, T, store_states=False, max_bytes=2.5e9,
-                       observables=("energy", "coherence", "concurrence"))
+    tr = qb.evolve(m, T, method="blocks", store_states=False,
+        options=dict(max_bytes=2.5e9, observables=("energy", "coherence", "concurrence")))
     t_ours = time.perf_counter() - t0
     U = tr.values["energy"]
     return dict(t_model=t_model, t_ours=t_ours, U_ratio=float(U[-1] / U[0]),
@@ -100,8 +100,9 @@ def case_linear_stream(N: int) -> dict:
 
 
 def case_perm(N: int, check: bool) -> dict:
+    import qbtoolkit as qb
+    from qbtoolkit.dynamics.backends.permutation import network_permutation_dynamics
     from qbtoolkit.models import network
-    from qbtoolkit.solvers import evolve_blocks, network_permutation_dynamics
 
     t0 = time.perf_counter()
     r = network_permutation_dynamics(N, T, **KW)
@@ -109,8 +110,8 @@ def case_perm(N: int, check: bool) -> dict:
                eps_mid=float(r["efficiency"][20]), W0=float(r["ergotropy"][0]))
     if check:
         t0 = time.perf_counter()
-        full = evolve_blocks(network(N, "all_to_all", **KW), T, store_states=False,
-                             observables=("energy", "ergotropy", "efficiency"))
+        full = qb.evolve(network(N, "all_to_all", **KW), T, method="blocks", store_states=False,
+            options=dict(observables=("energy", "ergotropy", "efficiency")))
         out["t_blocks"] = time.perf_counter() - t0
         out["err"] = float(max(np.abs(full.values[k] - r[k]).max()
                                for k in ("energy", "ergotropy", "efficiency")))
@@ -122,15 +123,17 @@ SYM_CASES = {"linear": 0.5, "ring": 0.5, "star": 0.2, "all_to_all": 0.1}  # gamm
 
 def case_symmetry(N: int, topology: str) -> dict:
     """Block route with and without the cell-permutation reduction (streamed observables)."""
+    import qbtoolkit as qb
+    from qbtoolkit.dynamics.backends.blocks import BlockPropagator
     from qbtoolkit.models import network
-    from qbtoolkit.solvers import BlockPropagator, evolve_blocks
 
     m = network(N, topology, J=2.0, gamma_collective=SYM_CASES[topology], initial="coherent")
     obs = ("energy", "coherence", "concurrence")
     out, vals = {}, {}
     for sym in (True, False):
         t0 = time.perf_counter()
-        tr = evolve_blocks(m, T, store_states=False, observables=obs, symmetry=sym)
+        tr = qb.evolve(m, T, method="blocks", store_states=False,
+            options=dict(observables=obs, symmetry=sym))
         out["t_sym" if sym else "t_full"] = time.perf_counter() - t0
         vals[sym] = tr.values
     out["err"] = float(max(np.abs(vals[True][k] - vals[False][k]).max() for k in obs))

@@ -183,22 +183,17 @@ class StudyPoint:
     method: str = "mesolve"
 
     def __call__(self, **point: Any) -> xr.Dataset:
-        from .dynamics import METRIC_UNITS, call_metric, evolve, steady_state
+        from .dynamics import evolve, steady_state
+        from .metrics import registry
 
         model = getattr(_models, self.model)(**self.params, **point)
-        fns = {m: getattr(_metrics, m) for m in self.metrics}
+        fns = registry.resolve(list(self.metrics))
         if self.times is not None:
             return evolve(model, np.asarray(self.times), method=self.method).evaluate(fns)
-        rho = steady_state(model).full()
-        battery = model.reduce(rho)
-        H = model.H_battery.full()
-        out = xr.Dataset()
-        for name, fn in fns.items():
-            out[name] = xr.DataArray(
-                call_metric(fn, battery, H),
-                attrs={"units": METRIC_UNITS.get(name, "dimensionless")},
-            )
-        return out
+        battery = model.reduce(steady_state(model).full())
+        values = registry.evaluate(battery, fns, model.H_battery, model.representation)
+        return xr.Dataset({name: xr.DataArray(v, attrs={"units": registry.units_of(fns[name])})
+                           for name, v in values.items()})
 
 
 def run_study(

@@ -10,14 +10,12 @@ import qutip
 
 import qbtoolkit as qb
 from qbtoolkit import analysis, ops
+from qbtoolkit.dynamics import max_average_power, quantum_advantage
+from qbtoolkit.metrics.dicke import dicke_blocks, permutation_invariant_ergotropy
 from qbtoolkit.models.collective import (
     collective_battery,
-    dicke_blocks,
-    max_average_power,
     parallel_battery,
-    permutation_invariant_ergotropy,
     piqs_charging,
-    quantum_advantage,
     tavis_cummings_charging,
 )
 

@@ -113,8 +113,6 @@ def test_bad_inputs():
         qb.evolve(model, [0.0, 1.0], method="rk4")
     with pytest.raises(ValueError, match="model must be a BatteryModel"):
         qb.evolve(qutip.qeye(2), [0.0, 1.0])
-    with pytest.raises(ValueError, match="needs metrics"):
-        qb.evolve(model, [0.0, 1.0], store_states=False)
     closed = model.replace(c_ops=())
     with pytest.raises(ValueError, match="no collapse operators"):
         qb.steady_state(closed)

@@ -5,6 +5,7 @@ import pytest
 import qutip
 
 import qbtoolkit as qb
+from qbtoolkit.dynamics.backends.blocks import BlockPropagator, is_phase_covariant
 from qbtoolkit.metrics.graph import (
     mean_pairwise_concurrence,
     normalised_l1_coherence,
@@ -12,7 +13,6 @@ from qbtoolkit.metrics.graph import (
 )
 from qbtoolkit.models import network, network_edges
 from qbtoolkit.papers.santos_2021 import closed_form_ergotropy, trajectory_metrics
-from qbtoolkit.solvers import BlockPropagator, evolve_blocks, is_phase_covariant
 
 T1 = np.linspace(0.0, 3.0, 601)
 
@@ -112,13 +112,14 @@ def test_block_solver_streaming_observables_match_stored():
     m = network(4, "ring", J=2.0, gamma_collective=0.5)
     t = np.linspace(0, 2, 21)
     full = trajectory_metrics(m, t)
-    tr = evolve_blocks(m, t, store_states=False, max_bytes=3e4,
-                       observables=("energy", "ergotropy", "coherence", "concurrence"))
+    tr = qb.evolve(m, t, method="blocks", store_states=False,
+        options=dict(max_bytes=3e4,
+                     observables=("energy", "ergotropy", "coherence", "concurrence")))
     assert tr.states is None
     for k in ("energy", "ergotropy", "coherence", "concurrence"):
         assert np.allclose(tr.values[k], full[k], atol=1e-10)
     nonuni = np.array([0.0, 0.1, 0.35, 1.0])
-    a = evolve_blocks(m, nonuni).states
+    a = qb.evolve(m, nonuni, method="blocks").states
     b = qb.evolve(m, nonuni, method="expm").states
     assert np.max(np.abs(a - b)) < 1e-9
 

@@ -9,18 +9,17 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 import qbtoolkit as qb
-from qbtoolkit.metrics.graph import pair_reduced_states
-from qbtoolkit.models import network
-from qbtoolkit.solvers import (
-    BlockPropagator,
-    TaylorPropagator,
+from qbtoolkit.dynamics.backends.blocks import BlockPropagator
+from qbtoolkit.dynamics.backends.permutation import (
     _dicke_generator,
     _dicke_layout,
     _piqs_generator,
-    evolve_blocks,
     network_permutation_dynamics,
     permutation_liouvillian,
 )
+from qbtoolkit.dynamics.backends.taylor import TaylorPropagator
+from qbtoolkit.metrics.graph import pair_reduced_states
+from qbtoolkit.models import network
 
 SANTOS = dict(J=2.0, gamma_collective=0.5)
 OBS = ("energy", "ergotropy", "efficiency")
@@ -62,11 +61,11 @@ def test_blocks_agree_with_dense_expm_n6_and_stream():
     m = network(6, "ring", initial="classical", decay="paper", coupling="xy", **SANTOS)
     t = np.linspace(0, 2, 41)
     ref = qb.evolve(m, t, method="expm").states
-    tr = evolve_blocks(m, t)
+    tr = qb.evolve(m, t, method="blocks")
     assert np.max(np.abs(tr.states - ref)) < 1e-10
     Hb = m.H_battery.full()
-    s = evolve_blocks(m, t, store_states=False, max_bytes=2e5,
-                      observables=OBS + ("coherence",))
+    s = qb.evolve(m, t, method="blocks", store_states=False,
+        options=dict(max_bytes=2e5, observables=OBS + ("coherence",)))
     U, W = qb.energy(ref, Hb), qb.ergotropy(ref, Hb)
     assert np.allclose(s.values["energy"], U, atol=1e-10)
     assert np.allclose(s.values["ergotropy"], W, atol=1e-9)
@@ -94,7 +93,8 @@ def test_streaming_memory_is_bounded():
     gen_bytes = prop.nnz * 20 + prop.n * 40
     del prop
     tracemalloc.start()
-    tr = evolve_blocks(m, t, store_states=False, observables=("energy",), max_bytes=5e6)
+    tr = qb.evolve(m, t, method="blocks", store_states=False,
+        options=dict(observables=("energy",), max_bytes=5e6))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert tr.states is None and tr.values["energy"].shape == (200,)
@@ -108,8 +108,8 @@ def test_permutation_route_matches_full_space(N):
     for initial in ("coherent", "classical"):
         for decay in ("amplitude", "paper"):
             kw = dict(initial=initial, decay=decay, **SANTOS)
-            full = evolve_blocks(network(N, "all_to_all", **kw), t, store_states=False,
-                                 observables=OBS)
+            full = qb.evolve(network(N, "all_to_all", **kw), t, method="blocks", store_states=False,
+                options=dict(observables=OBS))
             ours = network_permutation_dynamics(N, t, **kw)
             for k in OBS:
                 assert np.max(np.abs(ours[k] - full.values[k])) < 1e-9, (initial, decay, k)
@@ -122,7 +122,7 @@ def test_permutation_route_xy_coupling_and_evolve_dispatch():
     t = np.linspace(0, 1.5, 7)
     tr = qb.evolve(m, t, method="permutation")
     assert tr.states is None
-    full = evolve_blocks(m, t, store_states=False, observables=OBS)
+    full = qb.evolve(m, t, method="blocks", store_states=False, options=dict(observables=OBS))
     for k in OBS:
         assert np.max(np.abs(tr.values[k] - full.values[k])) < 1e-9
     # PIQS's own (single-precision) matrix: same physics to ~1e-7
@@ -173,8 +173,18 @@ def test_permutation_route_errors():
     rho = qutip.tensor([qutip.basis(2, 1)] + [qutip.basis(2, 0)] * 2)
     with pytest.raises(ValueError, match="initial"):
         qb.evolve(network(3, "all_to_all", initial=rho), t, method="permutation")
-    with pytest.raises(ValueError, match="metrics"):
-        qb.evolve(network(3, "all_to_all"), t, method="permutation", metrics=[qb.energy])
+    with pytest.raises(ValueError, match="energy and ergotropy only"):
+        qb.evolve(network(3, "all_to_all"), t, method="permutation", metrics=[qb.l1_coherence])
+    with pytest.raises(ValueError, match="does not form states"):
+        qb.evolve(network(3, "all_to_all"), t, method="permutation", store_states=True)
+    with pytest.raises(ValueError, match="rho0= cannot be changed"):
+        qb.evolve(network(3, "all_to_all"), t, method="permutation", rho0=rho)
+    m = network(3, "all_to_all", J=0.5)
+    asked = qb.evolve(m, t, method="permutation", metrics={"E": qb.energy, "W": "ergotropy"})
+    ref = qb.evolve(m, t, method="expm").evaluate()
+    np.testing.assert_allclose(asked.values["E"], ref.energy.values, atol=1e-12)
+    np.testing.assert_allclose(asked.values["W"], ref.ergotropy.values, atol=1e-12)
+    assert set(asked.values) == {"E", "W", "energy", "ergotropy", "efficiency"}
     with pytest.raises(ValueError, match="models.network"):
         qb.evolve(qb.models.parallel_battery(2), t, method="permutation")
     with pytest.raises(ValueError, match="gamma_collective"):

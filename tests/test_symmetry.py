@@ -8,15 +8,15 @@ import scipy.sparse as sp
 
 import qbtoolkit as qb
 from qbtoolkit import ops
-from qbtoolkit.models import network
-from qbtoolkit.solvers import BlockPropagator, evolve_blocks
-from qbtoolkit.symmetry import (
+from qbtoolkit.dynamics.backends.blocks import BlockPropagator
+from qbtoolkit.dynamics.structure import (
     candidate_cell_permutations,
     cell_permutation_map,
     commuting,
     orbit_labels,
     reduce_block,
 )
+from qbtoolkit.models import network
 
 SANTOS = dict(J=2.0, gamma_collective=0.5)
 OBS = ("energy", "ergotropy", "coherence", "concurrence")
@@ -83,8 +83,8 @@ def test_block_route_with_and_without_symmetry(N, topology, kw, max_fraction):
     kw = {**SANTOS, **kw}
     m = network(N, topology, **kw)
     t = np.linspace(0, 2.5, 26)
-    a = evolve_blocks(m, t, observables=OBS)
-    b = evolve_blocks(m, t, observables=OBS, symmetry=False)
+    a = qb.evolve(m, t, method="blocks", options=dict(observables=OBS))
+    b = qb.evolve(m, t, method="blocks", options=dict(observables=OBS, symmetry=False))
     assert np.max(np.abs(a.states - b.states)) < 1e-12
     for k in OBS:
         assert np.max(np.abs(a.values[k] - b.values[k])) < 1e-12
@@ -103,8 +103,8 @@ def test_asymmetric_initial_state():
     p = BlockPropagator(m)
     assert p.n_propagated == p.n
     t = np.linspace(0, 2, 11)
-    np.testing.assert_allclose(evolve_blocks(m, t).states, qb.evolve(m, t, method="expm").states,
-                               atol=1e-10)
+    np.testing.assert_allclose(qb.evolve(m, t, method="blocks").states,
+                               qb.evolve(m, t, method="expm").states, atol=1e-10)
     # a propagator reduced for the symmetric model refuses a state without the symmetry
     sym = BlockPropagator(network(N, "linear", initial="coherent", **SANTOS))
     assert sym.n_propagated < sym.n

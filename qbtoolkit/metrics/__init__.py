@@ -5,11 +5,24 @@ coherence     l1 and relative-entropy coherence, imaginarity
 texture       quantum state texture
 correlations  concurrence, negativity, entropies, mutual information
 nonlocality   steering (F3) and Bell-CHSH from the correlation matrix
+graph         pairwise concurrence over a graph, normalised l1 coherence (Santos 2021)
+dicke         exact energetic metrics of permutation-invariant states in a Dicke basis
+registry      metrics by name, units, and the one evaluation routine every path uses
 """
 
 from . import coherence, correlations, nonlocality, texture, work
+from . import dicke as dicke
+from . import graph as graph
+from . import registry as registry
 from .coherence import *  # noqa: F403
 from .correlations import *  # noqa: F403
+from .dicke import (
+    permutation_invariant_antiergotropy,
+    permutation_invariant_capacity,
+    permutation_invariant_energy,
+    permutation_invariant_energy_variance,
+    permutation_invariant_ergotropy,
+)
 from .nonlocality import *  # noqa: F403
 from .texture import *  # noqa: F403
 from .work import *  # noqa: F403
@@ -20,4 +33,9 @@ __all__ = [
     *texture.__all__,
     *correlations.__all__,
     *nonlocality.__all__,
+    "permutation_invariant_energy",
+    "permutation_invariant_ergotropy",
+    "permutation_invariant_antiergotropy",
+    "permutation_invariant_capacity",
+    "permutation_invariant_energy_variance",
 ]

@@ -3,11 +3,7 @@
 from .atom import driven_atom, two_qubit_battery
 from .base import BatteryModel, kossakowski_c_ops
 from .charger import charger_battery
-from .collective import (
-    collective_battery,
-    parallel_battery,
-    permutation_invariant_ergotropy,
-)
+from .collective import collective_battery, parallel_battery
 from .network import network, network_edges
 from .thermal import thermal_network
 from .xxz import xxz_charger_battery
@@ -24,5 +20,4 @@ __all__ = [
     "xxz_charger_battery",
     "parallel_battery",
     "collective_battery",
-    "permutation_invariant_ergotropy",
 ]

@@ -20,17 +20,20 @@ __all__ = ["BatteryModel", "kossakowski_c_ops", "as_density_qobj"]
 
 
 def as_density_qobj(state: qutip.Qobj, name: str = "rho0", atol: float = 1e-8) -> qutip.Qobj:
-    """Return a density-matrix Qobj (kets are promoted); check trace, Hermiticity, positivity."""
+    """Return a density-matrix Qobj (kets are promoted); check finiteness, trace, Hermiticity
+    and positivity (absolute tolerances: a state is dimensionless)."""
     if not isinstance(state, qutip.Qobj):
         raise ValueError(f"{name} must be a qutip.Qobj ket or density matrix")
+    if not (state.isket or state.isoper):
+        raise ValueError(f"{name} must be a ket or a density matrix, got a {state.type}")
+    arr = state.full()
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
     if state.isket:
-        norm = state.norm()
+        norm = float(np.linalg.norm(arr))
         if abs(norm - 1) > atol:
             raise ValueError(f"{name} must be a normalised ket, got norm {norm:.6g}")
         return qutip.ket2dm(state)
-    if not state.isoper:
-        raise ValueError(f"{name} must be a ket or a density matrix, got a {state.type}")
-    arr = state.full()
     if np.max(np.abs(arr - arr.conj().T)) > atol:
         raise ValueError(f"{name} must be Hermitian")
     if abs(np.trace(arr).real - 1) > atol:
@@ -40,46 +43,107 @@ def as_density_qobj(state: qutip.Qobj, name: str = "rho0", atol: float = 1e-8) -
     return state
 
 
-@dataclasses.dataclass(frozen=True)
+def _as_operator(op: Any, name: str, args: Mapping[str, Any]) -> qutip.Qobj | qutip.QobjEvo:
+    """A Qobj, a QobjEvo, or QuTiP's list format ``[H0, [H1, coeff], ...]`` (made a QobjEvo
+    with ``args``); constant QobjEvo are returned as Qobj."""
+    if isinstance(op, qutip.Qobj):
+        return op
+    if isinstance(op, list):
+        try:
+            op = qutip.QobjEvo(op, args=dict(args))
+        except Exception as exc:
+            raise ValueError(
+                f"{name} in QuTiP's list format must be [Qobj, [Qobj, coeff], ...] with coeff "
+                f"a function f(t, args), a string or an array: {exc}") from None
+    if isinstance(op, qutip.QobjEvo):
+        if not op.isoper:
+            raise ValueError(f"{name} must be an operator")
+        return op(0.0) if op.isconstant else op
+    raise ValueError(
+        f"{name} must be a qutip.Qobj, a qutip.QobjEvo or QuTiP's list format, got "
+        f"{type(op).__name__}")
+
+
+#: Times at which a time-dependent H is checked to be Hermitian (beyond t = 0: irrational
+#: values, unlikely to be special points of a drive).
+_PROBE_TIMES = (0.0, 0.7390851332, 3.1415926535 * 1.41421356)
+
+
+def _check_hermitian_evo(H: qutip.QobjEvo, name: str) -> None:
+    for t in _PROBE_TIMES:
+        try:
+            Ht = H(t)
+        except Exception as exc:
+            raise ValueError(f"{name}({t:g}) cannot be evaluated: {exc}") from None
+        check_qobj_hermitian(Ht, f"{name}(t={t:g})")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
 class BatteryModel:
     """A quantum-battery model: everything a solver and the metrics need.
 
     Attributes
     ----------
-    H : Qobj
-        Full Hamiltonian (energy units, hbar = 1), time independent.
-    c_ops : tuple of Qobj
-        Lindblad collapse operators ``L_k`` (rates already included: ``sqrt(gamma) sigma``).
+    H : Qobj or QobjEvo
+        Full Hamiltonian (energy units, hbar = 1). Time-dependent models give a
+        ``qutip.QobjEvo`` or QuTiP's list format ``[H0, [H1, coeff], ...]`` (``coeff`` a
+        function ``f(t, args)``/``f(t, **args)``, a string or an array; converted to a
+        QobjEvo with ``args``). Time is measured from ``t = 0``, where ``rho0`` is the state.
+    c_ops : tuple of Qobj or QobjEvo
+        Lindblad collapse operators ``L_k`` (rates already included: ``sqrt(gamma) sigma``);
+        each may be time dependent like ``H``.
     rho0 : Qobj
-        Initial density matrix.
+        Initial density matrix (kets are promoted), the state at ``t = 0``.
     H_battery : Qobj
-        The battery's own (bare) Hamiltonian on the battery subsystems; ergotropy and energy
-        are measured against it.
+        The battery's own (bare, static) Hamiltonian on the battery subsystems; ergotropy and
+        energy are measured against it.
     battery : tuple of int
         Subsystem indices (in ``H``'s tensor order) whose partial trace is the battery.
     params : dict
         The builder's parameters, for provenance and plotting.
     name : str
         Builder name.
+    args : dict
+        Arguments of the time-dependent coefficients (QuTiP's ``args``).
+    H_local : tuple of (Qobj or None), optional
+        The bare Hamiltonian of each subsystem on its own space (None where it has none), so
+        metrics on chosen subsystems know their energy operator (``Trajectory.evaluate``).
+    representation : object, optional
+        When the battery's states are stored in a reduced basis (e.g. the symmetric subspace
+        of N qubits, :class:`qbtoolkit.metrics.dicke.DickeRepresentation`): the metrics go
+        through its exact versions or are refused.
     """
 
-    H: qutip.Qobj
-    c_ops: tuple[qutip.Qobj, ...]
+    H: Any
+    c_ops: tuple[Any, ...]
     rho0: qutip.Qobj
     H_battery: qutip.Qobj
     battery: tuple[int, ...]
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     name: str = ""
+    args: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    H_local: tuple[qutip.Qobj | None, ...] | None = None
+    representation: Any = None
 
     def __post_init__(self) -> None:
-        check_qobj_hermitian(self.H, "H")
-        object.__setattr__(self, "c_ops", tuple(self.c_ops))
+        if not isinstance(self.args, Mapping):
+            raise ValueError(f"args must be a dict, got {type(self.args).__name__}")
+        object.__setattr__(self, "args", dict(self.args))
+        H = _as_operator(self.H, "H", self.args)
+        if isinstance(H, qutip.QobjEvo):
+            _check_hermitian_evo(H, "H")
+        else:
+            check_qobj_hermitian(H, "H")
+        object.__setattr__(self, "H", H)
+        if isinstance(self.c_ops, qutip.Qobj | qutip.QobjEvo):
+            raise ValueError("c_ops must be a list of operators (got a single operator)")
+        c_ops = tuple(_as_operator(c, f"c_ops[{k}]", self.args)
+                      for k, c in enumerate(self.c_ops))
+        object.__setattr__(self, "c_ops", c_ops)
         object.__setattr__(self, "battery", tuple(int(i) for i in self.battery))
         object.__setattr__(self, "params", dict(self.params))
         dims = self.H.dims[0]
         for k, c in enumerate(self.c_ops):
-            if not isinstance(c, qutip.Qobj) or not c.isoper:
-                raise ValueError(f"c_ops[{k}] must be a qutip.Qobj operator")
             check_dims_match(c.dims[0], dims, f"c_ops[{k}]", "H")
         rho0 = as_density_qobj(self.rho0, "rho0")
         check_dims_match(rho0.dims[0], dims, "rho0", "H")
@@ -90,8 +154,36 @@ class BatteryModel:
             self.battery
         ):
             raise ValueError("battery indices must be distinct and increasing")
+        if not isinstance(self.H_battery, qutip.Qobj):
+            raise ValueError("H_battery must be a static qutip.Qobj operator")
         check_qobj_hermitian(self.H_battery, "H_battery")
         check_dims_match(self.H_battery.dims[0], self.battery_dims, "H_battery", "battery")
+        if self.H_local is not None:
+            hl = tuple(self.H_local)
+            if len(hl) != len(dims):
+                raise ValueError(
+                    f"H_local must give one entry per subsystem ({len(dims)}), got {len(hl)}")
+            for i, h in enumerate(hl):
+                if h is not None:
+                    check_qobj_hermitian(h, f"H_local[{i}]")
+                    check_dims_match(h.dims[0], [dims[i]], f"H_local[{i}]", f"subsystem {i}")
+            object.__setattr__(self, "H_local", hl)
+        if self.representation is not None and not callable(
+                getattr(self.representation, "exact", None)):
+            raise ValueError("representation must provide exact(metric) (see "
+                             "qbtoolkit.metrics.registry.Representation)")
+
+    def __repr__(self) -> str:
+        kind = "time-dependent" if self.is_time_dependent else "static"
+        shown = {k: v for k, v in self.params.items()
+                 if isinstance(v, bool | int | float | str) and not isinstance(v, np.ndarray)}
+        items = ", ".join(f"{k}={v!r}" for k, v in list(shown.items())[:8])
+        more = " ..." if len(shown) > 8 or len(shown) < len(self.params) else ""
+        extra = f", representation={self.representation.description}" if \
+            self.representation is not None else ""
+        return (f"BatteryModel({self.name or 'custom'!r}, dims={self.dims}, "
+                f"battery={self.battery}, H {kind}, {len(self.c_ops)} c_ops{extra})\n"
+                f"  params: {items}{more}")
 
     @property
     def dims(self) -> list[int]:
@@ -108,8 +200,18 @@ class BatteryModel:
         """True when the battery is the entire system (no partial trace needed)."""
         return len(self.battery) == len(self.dims)
 
-    def liouvillian(self) -> qutip.Qobj:
-        """Lindblad superoperator ``L`` with ``d rho/dt = L rho`` (``qutip.liouvillian``)."""
+    @property
+    def is_time_dependent(self) -> bool:
+        """True when ``H`` or any collapse operator is a (non-constant) ``QobjEvo``."""
+        return any(isinstance(op, qutip.QobjEvo) for op in (self.H, *self.c_ops))
+
+    def H_at(self, t: float) -> qutip.Qobj:
+        """The Hamiltonian at time ``t`` as a Qobj (``H`` itself for static models)."""
+        return self.H(t, self.args) if isinstance(self.H, qutip.QobjEvo) else self.H
+
+    def liouvillian(self) -> qutip.Qobj | qutip.QobjEvo:
+        """Lindblad superoperator ``L`` with ``d rho/dt = L rho`` (``qutip.liouvillian``); a
+        ``QobjEvo`` for time-dependent models."""
         return qutip.liouvillian(self.H, list(self.c_ops))
 
     def reduce(self, states: np.ndarray) -> np.ndarray:

@@ -28,22 +28,16 @@ Models (all charge ``N`` empty qubits):
     subspace, basis index = number of excited qubits. The parallel reference is N copies of
     the N = 1 cell (one qubit, one photon).
 
-Ergotropy in the symmetric subspace / Dicke basis (the degeneracy trap)
------------------------------------------------------------------------
-A permutation-invariant state of N qubits is ``rho = sum_j rho_j (x) 1_{d_j} / d_j``: each
-Dicke block ``j`` appears ``d_j`` times, and ``H_B`` has level ``n omega0`` with multiplicity
-``binom(N, n)`` in the full ``2^N`` space. Its spectrum is therefore ``{mu / d_j}`` (each
-``d_j`` times, ``mu`` the eigenvalues of the stored block), and the passive state fills the
-*full* binomially degenerate ladder. Diagonalising the stored ``(N+1)`` or PIQS matrix
-against its own diagonal ``H`` (what ``qbtoolkit.ergotropy`` would do) ignores both
-multiplicities and is wrong for mixed states: :func:`permutation_invariant_ergotropy` does it
-right and is tested against full ``2^N`` simulations (tests/test_collective.py).
+Ergotropy in the symmetric subspace (the degeneracy trap)
+--------------------------------------------------------
+The cavity kinds store the battery in the symmetric subspace, whose matrix is not the ``2^N``
+state: its model carries a :class:`qbtoolkit.metrics.dicke.DickeRepresentation`, so
+``Trajectory.evaluate``, sweeps and studies compute energetic metrics exactly with the block
+degeneracies and refuse the others (:mod:`qbtoolkit.metrics.dicke`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -51,13 +45,17 @@ import qutip
 
 from .. import ops
 from .._validate import (
-    as_states,
     check_choice,
     check_int,
     check_positive,
     check_rate,
     check_real,
-    check_spectrum,
+)
+from ..metrics.dicke import (
+    DickeRepresentation,
+    _passive_energy_binomial,
+    dicke_blocks,
+    permutation_invariant_ergotropy,
 )
 from ..metrics.work import _passive_energy
 from .base import BatteryModel
@@ -65,10 +63,6 @@ from .base import BatteryModel
 __all__ = [
     "parallel_battery",
     "collective_battery",
-    "permutation_invariant_ergotropy",
-    "dicke_blocks",
-    "max_average_power",
-    "quantum_advantage",
     "tavis_cummings_charging",
     "piqs_charging",
     "symmetric_spin_operators",
@@ -209,8 +203,9 @@ def _cavity(N, kind, omega0, omega_c, g, n_max, kappa) -> BatteryModel:
         H_battery=omega0 * Jn,
         battery=(1,),
         params={"N": N, "kind": kind, "omega0": omega0, "omega_c": omega_c, "g": g,
-                "n_max": n_max, "kappa": kappa, "symmetric_subspace": True},
+                "n_max": n_max, "kappa": kappa},
         name="collective_battery",
+        representation=DickeRepresentation(N, omega0, "symmetric"),
     )
 
 
@@ -266,9 +261,10 @@ def collective_battery(
     BatteryModel
         Qubit kinds: ``battery`` = all ``N`` qubits, full ``2^N`` space. Cavity kinds:
         subsystems ``[cavity (n_max+1), symmetric spin (N+1)]``, ``battery = (1,)`` and
-        ``H_battery = omega0 J_n`` on the symmetric subspace; compute ergotropy with
-        :func:`permutation_invariant_ergotropy` (``basis="symmetric"``), not with
-        ``qbtoolkit.ergotropy`` (see the module docstring).
+        ``H_battery = omega0 J_n`` on the symmetric subspace and
+        ``representation = DickeRepresentation(N, omega0, "symmetric")`` (see the module
+        docstring): evaluate metrics through ``Trajectory.evaluate`` or
+        :func:`qbtoolkit.permutation_invariant_ergotropy`, not ``qbtoolkit.ergotropy``.
     """
     kind = check_choice(kind, "kind", COLLECTIVE_KINDS)
     N = check_int(N, "N", minimum=2 if kind == "spin_chain" else 1)
@@ -287,173 +283,6 @@ def collective_battery(
     return _cavity(N, kind, omega0, omega_c, g, n_max, kappa)
 
 
-# ---------------------------------------------------------------------------------------------
-# ergotropy of permutation-invariant states
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Block:
-    j: float
-    start: int
-    size: int
-    degeneracy: float  # d_j (float: it can exceed 2^63)
-    excitations: np.ndarray  # number of excited qubits of each basis state of the block
-
-
-def dicke_blocks(N: int, basis: str = "piqs") -> list[_Block]:
-    """Layout of the Dicke-basis blocks of N qubits.
-
-    ``basis="piqs"``: the ``qutip.piqs`` ordering (j = N/2, N/2 - 1, ...; inside a block m = j
-    down to -j), ``nds = num_dicke_states(N)`` states. ``basis="symmetric"``: the single block
-    j = N/2 in the toolkit order (index = number of excitations, ascending).
-    """
-    N = check_int(N, "N", minimum=1)
-    check_choice(basis, "basis", ("piqs", "symmetric"))
-    if basis == "symmetric":
-        return [_Block(N / 2, 0, N + 1, 1.0, np.arange(N + 1.0))]
-    out, start = [], 0
-    j = N / 2
-    while j >= 0:
-        size = int(round(2 * j + 1))
-        m = j - np.arange(size)
-        dj = math.comb(N, int(round(N / 2 - j))) * size / (N / 2 + j + 1)
-        out.append(_Block(j, start, size, float(dj), m + N / 2))
-        start += size
-        j -= 1
-    return out
-
-
-def _passive_energy_binomial(vals: np.ndarray, counts: np.ndarray, N: int) -> np.ndarray:
-    """Passive energy (units of omega0) of a spectrum ``vals`` (each with multiplicity
-    ``counts``) on the full ladder ``n = 0..N`` with multiplicities ``binom(N, n)``.
-
-    ``vals`` has shape ``(..., K)``; ``counts`` shape ``(K,)``. Largest eigenvalues fill the
-    lowest levels; the overlap of each eigenvalue run with each level is integrated with the
-    piecewise-linear cumulative energy ``F(x)`` of the first ``x`` levels.
-    """
-    order = np.argsort(-vals, axis=-1)
-    v = np.take_along_axis(vals, order, axis=-1)
-    c = np.asarray(counts, dtype=float)[order]
-    hi = np.cumsum(c, axis=-1)
-    lo = hi - c
-    n = np.arange(N + 1.0)
-    mult = np.array([float(math.comb(N, k)) for k in range(N + 1)])
-    c_hi = np.cumsum(mult)
-    c_lo = c_hi - mult
-    f_lo = np.cumsum(n * mult) - n * mult
-
-    def F(x: np.ndarray) -> np.ndarray:
-        i = np.clip(np.searchsorted(c_hi, x, side="left"), 0, N)
-        return f_lo[i] + (x - c_lo[i]) * n[i]
-
-    return np.sum(v * (F(hi) - F(lo)), axis=-1)
-
-
-def permutation_invariant_ergotropy(
-    rho: Any, N: int, omega0: float = 1.0, basis: str = "piqs", naive: bool = False
-) -> float | np.ndarray:
-    r"""Ergotropy of a permutation-invariant N-qubit state stored in the Dicke basis.
-
-    With ``H_B = omega0 sum_i sigma_+^i sigma_-^i`` on the full ``2^N`` space and the state
-    ``rho = sum_j rho_j (x) 1_{d_j}/d_j`` (``rho_j`` the stored blocks, ``d_j`` the number of
-    copies of the spin-j irrep, :func:`qutip.piqs.state_degeneracy`):
-
-    * energy ``E = omega0 sum_{j,m} (m + N/2) <j m|rho|j m>``;
-    * spectrum ``{mu / d_j}`` with multiplicity ``d_j`` (``mu`` the eigenvalues of ``rho_j``);
-    * passive energy: that spectrum in decreasing order on the full ladder
-      ``n omega0`` with multiplicities ``binom(N, n)`` (Allahverdyan et al., EPL 67, 565).
-
-    Parameters
-    ----------
-    rho : Qobj, ndarray or batch (..., D, D)
-        PIQS Dicke-basis density matrix (``D = num_dicke_states(N)``) or symmetric-subspace
-        state (``D = N + 1``, index = number of excitations). Coherences between different
-        ``j`` blocks must vanish (they do for permutation-invariant states).
-    N : int
-        Number of qubits.
-    omega0 : float
-        Qubit splitting (energy unit).
-    basis : {"piqs", "symmetric"}
-        Layout of ``rho`` (see :func:`dicke_blocks`).
-    naive : bool
-        Return instead the (wrong) ergotropy of the stored matrix against its own diagonal
-        Hamiltonian, ignoring both degeneracies: what ``qbtoolkit.ergotropy`` gives. For
-        demonstrating the trap only.
-
-    Returns
-    -------
-    float or ndarray (...)
-        Ergotropy in units of ``omega0`` times ``omega0``.
-    """
-    N = check_int(N, "N", minimum=1)
-    omega0 = check_positive(omega0, "omega0")
-    blocks = dicke_blocks(N, basis)
-    states, single = as_states(rho, "rho", check_positivity=False)
-    D = blocks[-1].start + blocks[-1].size
-    if states.shape[-1] != D:
-        raise ValueError(
-            f"rho has dimension {states.shape[-1]} but the {basis!r} layout for N={N} has {D}"
-        )
-    n_diag = np.concatenate([b.excitations for b in blocks])
-    E = np.einsum("...ii,i->...", states, n_diag).real
-    mus, counts = [], []
-    for b in blocks:
-        sl = slice(b.start, b.start + b.size)
-        mu = np.linalg.eigvalsh(states[..., sl, sl])
-        check_spectrum(mu, "rho")
-        mus.append(mu if naive else mu / b.degeneracy)
-        counts.append(np.full(b.size, 1.0 if naive else b.degeneracy))
-    vals, cnt = np.concatenate(mus, axis=-1), np.concatenate(counts)
-    if naive:
-        passive = _passive_energy(np.sort(vals, axis=-1), np.sort(n_diag))
-    else:
-        passive = _passive_energy_binomial(vals, cnt, N)
-    out = omega0 * np.maximum(E - passive, 0.0)
-    return float(out) if single else out
-
-
-# ---------------------------------------------------------------------------------------------
-# power and advantage
-# ---------------------------------------------------------------------------------------------
-
-
-def max_average_power(
-    model: BatteryModel, tlist: Any, *, ergotropic: bool = False, method: str = "expm"
-) -> tuple[float, float]:
-    """``(t_P, P_max)``: the maximum over ``tlist`` of ``P(t) = (X(t) - X(0)) / t``.
-
-    ``X`` is the battery energy (default) or its ergotropy (``ergotropic=True``; for the
-    cavity kinds computed with :func:`permutation_invariant_ergotropy`). The peak is refined
-    on a spline (:func:`qbtoolkit.analysis.optimal_power`); make sure ``tlist`` brackets it.
-    """
-    from ..analysis import optimal_power
-    from ..dynamics import evolve
-    from ..metrics import energy, ergotropy
-
-    traj = evolve(model, tlist, method=method)
-    Hb = model.H_battery
-    if not ergotropic:
-        X = energy(traj.battery_states, Hb)
-    elif model.params.get("symmetric_subspace"):
-        X = permutation_invariant_ergotropy(
-            traj.battery_states, model.params["N"], model.params["omega0"], basis="symmetric"
-        )
-    else:
-        X = ergotropy(traj.battery_states, Hb)
-    return optimal_power(traj.times, X)
-
-
-def quantum_advantage(P_collective: float, P_parallel: float) -> float:
-    """``Gamma = P_max(collective) / P_max(parallel)`` (Campaioli et al., PRL 118, 150601).
-
-    ``Gamma > 1``: collective assembling charges faster; ``Gamma < 1``: parallel wins.
-    """
-    P_collective = check_real(P_collective, "P_collective")
-    P_parallel = check_positive(P_parallel, "P_parallel")
-    return P_collective / P_parallel
-
-
 def tavis_cummings_charging(
     N: int,
     tlist: Any,
@@ -469,7 +298,8 @@ def tavis_cummings_charging(
     state stays in the ``N + 1`` states ``|N - k>|k>`` (k excited qubits):
     ``<k+1|H|k> = g sqrt(N - k) sqrt((k+1)(N - k))``. The qubits' reduced state is diagonal,
     ``p_k(t)``; energy ``omega0 sum k p_k`` and the exact ``2^N`` ergotropy
-    (:func:`permutation_invariant_ergotropy`) cost O(N) per time after one ``(N+1)``-dim
+    (:func:`qbtoolkit.permutation_invariant_ergotropy`) cost O(N) per time after one
+    ``(N+1)``-dim
     diagonalisation, so N in the hundreds is cheap. Same physics as
     ``collective_battery(N, "tavis_cummings")``, which it is tested against.
 
@@ -526,7 +356,7 @@ def piqs_charging(
     collective emission ``sqrt(collective_emission) J_-``.
     Start ``|g...g>``. The Liouvillian acts on ``num_dicke_states(N) ~ N^2/4`` states instead
     of ``2^N``. Local processes populate every ``j`` block, so the ergotropy must be computed
-    with the block degeneracies (:func:`permutation_invariant_ergotropy`).
+    with the block degeneracies (:func:`qbtoolkit.permutation_invariant_ergotropy`).
 
     Returns
     -------

@@ -29,9 +29,9 @@ import numpy as np
 import xarray as xr
 
 from .. import analysis
+from ..dynamics import max_average_power
 from ..models.collective import (
     collective_battery,
-    max_average_power,
     parallel_battery,
     piqs_charging,
     tavis_cummings_charging,

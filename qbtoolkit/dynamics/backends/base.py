@@ -1,0 +1,256 @@
+"""What every solver backend receives and how it hands its states back.
+
+A backend is a function ``run(request) -> dict`` registered with a :class:`Backend` record
+(its options and what it can do) in :data:`qbtoolkit.dynamics.backends.BACKENDS`. It
+propagates ``request.rho0`` — the state at ``t = 0`` — to the output times ``request.times``
+and feeds the states, in time order and in chunks of any size, to ``request.sink``
+(a :class:`Collector`). The collector stores them if asked, evaluates the metrics on the
+battery's reduced states and the ``e_ops`` on the full states (one batched call per chunk),
+and drives the progress bar, so that every backend honours the same options the same way.
+The returned dict is the route's metadata (``Trajectory.meta``).
+
+A backend that can compute a metric more cheaply from its own representation (e.g. the
+energy from the populations of a block) :meth:`Collector.claim`\\ s it and passes its values
+with the chunk; a backend that never forms states (the Dicke route) claims every metric and
+passes ``states=None``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import qutip
+
+from ...metrics import registry
+from ...models.base import BatteryModel
+
+__all__ = ["Backend", "Request", "Collector", "EOps"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Backend:
+    """A solver route.
+
+    Attributes
+    ----------
+    name : str
+        The ``method`` that selects it.
+    run : callable
+        ``run(request) -> dict`` (metadata); see the module docstring.
+    options : dict
+        Accepted option names and their defaults; any other key is refused by the front.
+    summary : str
+        One line: what the route does and for which models.
+    time_dependent : bool
+        Whether it runs models with a time-dependent ``H`` or ``c_ops``.
+    states : bool
+        Whether it can produce full states (store them, evaluate any metric or ``e_ops``).
+    own_progress : bool
+        The route drives its own progress bar (``progress_bar`` is passed through to it).
+    """
+
+    name: str
+    run: Callable[[Request], dict[str, Any]]
+    options: Mapping[str, Any]
+    summary: str
+    time_dependent: bool = False
+    states: bool = True
+    own_progress: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """One propagation problem, validated by the front.
+
+    Attributes
+    ----------
+    model : BatteryModel
+        The model (``H``, ``c_ops``; ``model.args`` merged with ``evolve(args=...)`` in
+        ``args``).
+    rho0 : Qobj
+        Density matrix at ``t = 0``.
+    times : ndarray (T,)
+        Output times, strictly increasing, ``>= 0``.
+    options : dict
+        The backend's options with defaults filled in.
+    args : dict
+        Coefficient arguments for time-dependent models.
+    sink : Collector
+        Receives the states.
+    progress_bar : str or bool
+        QuTiP's progress-bar name (``"tqdm"``, ``"text"``, ``"enhanced"``, ``"html"``, ``""``),
+        for backends that drive their own bar (the collector drives it for the others).
+    progress_kwargs : dict
+        Keyword arguments of the progress bar.
+    """
+
+    model: BatteryModel
+    rho0: qutip.Qobj
+    times: np.ndarray
+    options: Mapping[str, Any]
+    args: Mapping[str, Any]
+    sink: Collector
+    progress_bar: Any = ""
+    progress_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class EOps:
+    """``e_ops`` as :func:`qutip.mesolve` takes them: a Qobj/QobjEvo/callable ``f(t, state)``,
+    a list of them, or a dict ``name -> e_op``; evaluated on full states.
+
+    ``expect`` is a list of arrays (one per e_op, in order); ``e_data`` a dict keyed by the
+    names (dict input) or the positions (list input), as in ``qutip.Result``.
+    """
+
+    def __init__(self, e_ops: Any, dims: list[int]):
+        if e_ops is None:
+            items: list[tuple[Any, Any]] = []
+        elif isinstance(e_ops, Mapping):
+            items = list(e_ops.items())
+        elif isinstance(e_ops, qutip.Qobj | qutip.QobjEvo) or callable(e_ops):
+            items = [(0, e_ops)]
+        elif isinstance(e_ops, Sequence) and not isinstance(e_ops, str):
+            items = list(enumerate(e_ops))
+        else:
+            raise ValueError(
+                "e_ops must be a Qobj, a QobjEvo, a callable f(t, state), or a list or dict of "
+                f"them (as in qutip.mesolve), got {type(e_ops).__name__}")
+        self.keys = [k for k, _ in items]
+        self.ops: list[Any] = []
+        for k, op in items:
+            where = f"e_ops[{k!r}]"
+            if isinstance(op, qutip.Qobj | qutip.QobjEvo):
+                if not op.isoper or op.dims[0] != dims:
+                    raise ValueError(f"{where} must be an operator with dims {dims}, got "
+                                     f"{op.dims}")
+                if isinstance(op, qutip.Qobj):
+                    self.ops.append(("static", op.full(), bool(op.isherm)))
+                else:
+                    self.ops.append(("evo", op, None))
+            elif callable(op):
+                self.ops.append(("call", op, None))
+            else:
+                raise ValueError(f"{where} must be a Qobj, a QobjEvo or a callable f(t, state), "
+                                 f"got {type(op).__name__}")
+        self.dims = dims
+        self.parts: list[list[np.ndarray]] = [[] for _ in self.ops]
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    def add(self, times: np.ndarray, states: np.ndarray) -> None:
+        """Evaluate every e_op on a chunk of full states ``(k, d, d)`` at ``times``."""
+        for i, (kind, op, herm) in enumerate(self.ops):
+            if kind == "static":
+                val = np.einsum("ij,tji->t", op, states)
+                self.parts[i].append(val.real if herm else val)
+            elif kind == "evo":
+                val = np.array([np.einsum("ij,ji->", op(t).full(), s)
+                                for t, s in zip(times, states, strict=True)])
+                self.parts[i].append(val)
+            else:
+                val = [op(float(t), qutip.Qobj(s, dims=[self.dims, self.dims]))
+                       for t, s in zip(times, states, strict=True)]
+                self.parts[i].append(np.asarray(val))
+
+    def results(self) -> tuple[list[np.ndarray], dict[Any, np.ndarray]]:
+        """``(expect, e_data)``; all-real complex results are returned as floats."""
+        expect = []
+        for chunks in self.parts:
+            arr = np.concatenate(chunks) if chunks else np.empty(0)
+            if np.iscomplexobj(arr) and arr.size and not np.any(arr.imag):
+                arr = arr.real
+            expect.append(arr)
+        return expect, dict(zip(self.keys, expect, strict=True))
+
+
+class Collector:
+    """Receives a backend's states chunk by chunk; stores them and evaluates what was asked.
+
+    Parameters
+    ----------
+    model : BatteryModel
+        Gives the battery's reduced states, ``H_battery`` and ``representation``.
+    times : ndarray (T,)
+        The output times.
+    store_states : bool
+        Keep the full states ``(T, d, d)``.
+    metrics : dict name -> function
+        Resolved metrics (:func:`qbtoolkit.metrics.registry.resolve`), evaluated on the
+        battery's reduced states of every chunk.
+    e_ops : EOps
+        Expectation values on the full states.
+    progress : qutip progress bar or None
+        Updated once per output time.
+    """
+
+    def __init__(self, model: BatteryModel, times: np.ndarray, *, store_states: bool,
+                 metrics: Mapping[str, Callable[..., Any]], e_ops: EOps, progress: Any = None):
+        self.model = model
+        self.times = times
+        d = int(np.prod(model.dims))
+        self.states = np.empty((len(times), d, d), dtype=complex) if store_states else None
+        self.metrics = dict(metrics)
+        self.e_ops = e_ops
+        self.progress = progress
+        self._claimed: set[str] = set()
+        self._values: dict[str, list[np.ndarray]] = {k: [] for k in self.metrics}
+        #: units of every value series (metrics by their function, backend observables given)
+        self.units: dict[str, str] = {k: registry.units_of(f) for k, f in self.metrics.items()}
+        self.n = 0
+        self.final_state: np.ndarray | None = None
+
+    @property
+    def needs_states(self) -> bool:
+        """True if the backend must pass full states (to store or to evaluate on)."""
+        return (self.states is not None or len(self.e_ops) > 0
+                or any(k not in self._claimed for k in self.metrics))
+
+    def claim(self, name: str, units: str | None = None) -> None:
+        """The backend will pass the values of ``name`` itself (``add(values=...)``): one of
+        the requested metrics, or (with ``units``) an observable of its own."""
+        if name not in self.metrics:
+            if units is None:
+                raise KeyError(name)
+            self._values[name] = []
+            self.units[name] = units
+        self._claimed.add(name)
+
+    def add(self, states: np.ndarray | None, values: Mapping[str, np.ndarray] | None = None,
+            count: int | None = None) -> None:
+        """Hand over the next ``k`` output times: full states ``(k, d, d)`` (or None if the
+        backend claimed every metric and no states are stored) and claimed metric values."""
+        values = dict(values or {})
+        k = len(states) if states is not None else int(count if count is not None
+                                                           else len(next(iter(values.values()))))
+        sl = slice(self.n, self.n + k)
+        if sl.stop > len(self.times):
+            raise RuntimeError("backend produced more states than output times")
+        if set(values) != self._claimed:
+            raise RuntimeError("backend passed values for other metrics than it claimed")
+        if states is None and self.needs_states:
+            raise RuntimeError("backend passed no states although they are needed")
+        if states is not None:
+            if self.states is not None:
+                self.states[sl] = states
+            todo = {n: f for n, f in self.metrics.items() if n not in self._claimed}
+            if todo:
+                values.update(registry.evaluate(
+                    self.model.reduce(states), todo, H=self.model.H_battery,
+                    representation=self.model.representation))
+            if len(self.e_ops):
+                self.e_ops.add(self.times[sl], states)
+            self.final_state = np.array(states[-1])
+        for name, v in values.items():
+            self._values[name].append(np.asarray(v).reshape((k,) + np.shape(v)[1:]))
+        self.n = sl.stop
+        if self.progress is not None:
+            for _ in range(k):
+                self.progress.update()
+
+    def values(self) -> dict[str, np.ndarray]:
+        """The metric values ``{name: (T, ...)}``."""
+        return {k: np.concatenate(v) if v else np.empty(0) for k, v in self._values.items()}

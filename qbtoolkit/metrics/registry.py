@@ -1,0 +1,217 @@
+"""Metrics by name, and the one routine that evaluates them on a stack of states.
+
+``Trajectory.evaluate``, ``evolve(..., metrics=...)``, sweeps and TOML studies all go through
+:func:`evaluate`, so every path treats metrics the same way:
+
+* a metric is a function of the states (``fn(states)``) or, if it *requires* an ``H``
+  argument (the energetic family), of the states and the Hamiltonian they are measured
+  against (``fn(states, H=H)``);
+* metrics may be named (``"ergotropy"``: any name in :data:`METRIC_NAMES`) or passed as
+  functions; names of the result are unique (two lambdas give ``<lambda>`` and
+  ``<lambda>_2``);
+* units come from :data:`METRIC_UNITS` (by the function's name), else ``"dimensionless"``;
+* when the states live in a reduced representation (e.g. the symmetric subspace of N
+  qubits, :class:`qbtoolkit.metrics.dicke.DickeRepresentation`), each metric is replaced by
+  its exact version on that representation, or refused: the naive value of the stored matrix
+  is never returned.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from . import coherence, correlations, nonlocality, texture, work
+
+__all__ = [
+    "METRIC_NAMES",
+    "METRIC_UNITS",
+    "Representation",
+    "MetricSpec",
+    "get",
+    "requires_hamiltonian",
+    "resolve",
+    "units_of",
+    "evaluate",
+]
+
+MetricFn = Callable[..., Any]
+MetricSpec = Mapping[str, "MetricFn | str"] | Sequence["MetricFn | str"] | None
+
+_ENERGY = "energy (units of H)"
+#: Units of the standard metrics (xarray ``units`` attributes).
+METRIC_UNITS: dict[str, str] = {
+    "energy": _ENERGY,
+    "ergotropy": _ENERGY,
+    "antiergotropy": _ENERGY,
+    "capacity": _ENERGY,
+    "incoherent_ergotropy": _ENERGY,
+    "coherent_ergotropy": _ENERGY,
+    "energy_variance": "energy^2 (units of H squared)",
+    "relative_entropy_coherence": "bits",
+    "entanglement_entropy": "bits",
+    "mutual_information": "bits",
+}
+
+# Functions of a state that return numbers (passive/active states return states).
+_MODULES = (work, coherence, texture, correlations, nonlocality)
+_EXCLUDED = {"passive_state", "active_state", "correlation_matrix"}
+_TABLE: dict[str, MetricFn] = {
+    name: getattr(mod, name)
+    for mod in _MODULES
+    for name in mod.__all__
+    if name not in _EXCLUDED
+}
+#: Names accepted wherever a metric may be given by name.
+METRIC_NAMES: tuple[str, ...] = tuple(sorted(_TABLE))
+
+
+class Representation(Protocol):
+    """A reduced representation of the battery's states (e.g. a Dicke layout).
+
+    ``exact(fn)`` returns a function of the stored states computing the metric ``fn`` of the
+    *full* state exactly, or None when it cannot (the metric is then refused).
+    """
+
+    @property
+    def description(self) -> str: ...
+
+    def exact(self, fn: MetricFn) -> Callable[[np.ndarray], Any] | None: ...
+
+
+def get(name: str) -> MetricFn:
+    """The metric function called ``name`` (one of :data:`METRIC_NAMES`)."""
+    if not isinstance(name, str) or name not in _TABLE:
+        raise ValueError(
+            f"unknown metric {name!r}; expected a function or one of {', '.join(METRIC_NAMES)}"
+        )
+    return _TABLE[name]
+
+
+def requires_hamiltonian(fn: MetricFn) -> bool:
+    """True if ``fn`` has a parameter ``H`` without a default (energetic metrics)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    p = params.get("H")
+    return p is not None and p.default is inspect.Parameter.empty
+
+
+def _fn_name(fn: MetricFn) -> str:
+    return str(getattr(fn, "__name__", type(fn).__name__))
+
+
+def resolve(metrics: MetricSpec, default: Sequence[str] = ("energy", "ergotropy")
+            ) -> dict[str, MetricFn]:
+    """Metrics as an ordered ``{unique name: function}``.
+
+    Parameters
+    ----------
+    metrics : dict name -> function or metric name, sequence of functions/names, or None
+        ``None`` gives ``default``. In a sequence, a function is named by its ``__name__``
+        and repeated names get a suffix (``_2``, ``_3``, ...).
+    default : sequence of str
+        Metric names used for ``None``.
+
+    Returns
+    -------
+    dict of str -> callable
+    """
+    if metrics is None:
+        return {n: get(n) for n in default}
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    if isinstance(metrics, Mapping):
+        out = {}
+        for key, fn in metrics.items():
+            if not isinstance(key, str) or not key:
+                raise ValueError(f"metrics keys must be non-empty strings, got {key!r}")
+            out[key] = get(fn) if isinstance(fn, str) else _check_callable(fn, key)
+        return out
+    if not isinstance(metrics, Sequence):
+        raise ValueError("metrics must be a dict, a list of functions/names, or None; got "
+                         f"{type(metrics).__name__}")
+    out: dict[str, MetricFn] = {}
+    for i, item in enumerate(metrics):
+        fn = get(item) if isinstance(item, str) else _check_callable(item, f"metrics[{i}]")
+        base = item if isinstance(item, str) else _fn_name(fn)
+        name, k = base, 1
+        while name in out:
+            k += 1
+            name = f"{base}_{k}"
+        out[name] = fn
+    if not out:
+        raise ValueError("metrics is empty: give at least one metric (or None for the default)")
+    return out
+
+
+def _check_callable(fn: Any, name: str) -> MetricFn:
+    if not callable(fn):
+        raise ValueError(f"{name} must be a metric function or a metric name, got {fn!r}")
+    return fn
+
+
+def units_of(fn: MetricFn, energy_unit: str | None = None) -> str:
+    """Units of a metric's values (by the function's name; custom functions:
+    ``"dimensionless"`` unless they set ``fn.units``)."""
+    units = getattr(fn, "units", None)
+    if isinstance(units, str):
+        return units
+    units = METRIC_UNITS.get(_fn_name(fn), "dimensionless")
+    if energy_unit is not None:
+        units = units.replace("units of H", energy_unit)
+    return units
+
+
+def evaluate(
+    states: np.ndarray,
+    metrics: Mapping[str, MetricFn],
+    H: Any = None,
+    representation: Representation | None = None,
+) -> dict[str, np.ndarray]:
+    """Evaluate resolved metrics on a stack of states in one batched call each.
+
+    Parameters
+    ----------
+    states : ndarray (..., d, d)
+        Density matrices (or their stored form in ``representation``).
+    metrics : dict name -> function
+        As returned by :func:`resolve`.
+    H : Qobj or ndarray (d, d), optional
+        Hamiltonian for the metrics that require one; ValueError if one does and ``H`` is
+        None.
+    representation : Representation, optional
+        The states' reduced representation: each metric is replaced by its exact version, or
+        refused (ValueError) if it has none.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        ``{name: values}``, each of shape ``states.shape[:-2]`` (plus the metric's own axes).
+    """
+    out = {}
+    for name, fn in metrics.items():
+        if representation is not None:
+            exact = representation.exact(fn)
+            if exact is None:
+                raise ValueError(
+                    f"metric {name!r} cannot be computed on states stored as "
+                    f"{representation.description}: the stored matrix is not the full state "
+                    "(its spectrum lacks the block degeneracies). Energetic metrics "
+                    "(energy, ergotropy, antiergotropy, capacity, energy_variance) are exact; "
+                    "for anything else build the model in the full Hilbert space")
+            out[name] = np.asarray(exact(states))
+            continue
+        if requires_hamiltonian(fn):
+            if H is None:
+                raise ValueError(
+                    f"metric {name!r} needs a Hamiltonian: pass H= (the Hamiltonian of the "
+                    "states' subsystem)")
+            out[name] = np.asarray(fn(states, H=H))
+        else:
+            out[name] = np.asarray(fn(states))
+    return out
