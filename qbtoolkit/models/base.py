@@ -112,6 +112,10 @@ class BatteryModel:
         When the battery's states are stored in a reduced basis (e.g. the symmetric subspace
         of N qubits, :class:`qbtoolkit.metrics.dicke.DickeRepresentation`): the metrics go
         through its exact versions or are refused.
+    superoperator : Qobj, optional
+        A static superoperator added to the Lindblad generator, for dissipation that has no
+        collapse operators in the model's basis (e.g. local decay of N qubits written in the
+        Dicke basis, :mod:`qutip.piqs`). ``liouvillian()`` includes it.
     """
 
     H: Any
@@ -124,6 +128,7 @@ class BatteryModel:
     args: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     H_local: tuple[qutip.Qobj | None, ...] | None = None
     representation: Any = None
+    superoperator: qutip.Qobj | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.args, Mapping):
@@ -168,6 +173,13 @@ class BatteryModel:
                     check_qobj_hermitian(h, f"H_local[{i}]")
                     check_dims_match(h.dims[0], [dims[i]], f"H_local[{i}]", f"subsystem {i}")
             object.__setattr__(self, "H_local", hl)
+        if self.superoperator is not None:
+            S = self.superoperator
+            if not isinstance(S, qutip.Qobj) or not S.issuper:
+                raise ValueError("superoperator must be a qutip.Qobj superoperator")
+            if S.dims != [[dims, dims], [dims, dims]]:
+                raise ValueError(f"superoperator has dims {S.dims}, expected a superoperator on "
+                                 f"dims {dims}")
         if self.representation is not None and not callable(
                 getattr(self.representation, "exact", None)):
             raise ValueError("representation must provide exact(metric) (see "
@@ -210,9 +222,10 @@ class BatteryModel:
         return self.H(t, self.args) if isinstance(self.H, qutip.QobjEvo) else self.H
 
     def liouvillian(self) -> qutip.Qobj | qutip.QobjEvo:
-        """Lindblad superoperator ``L`` with ``d rho/dt = L rho`` (``qutip.liouvillian``); a
-        ``QobjEvo`` for time-dependent models."""
-        return qutip.liouvillian(self.H, list(self.c_ops))
+        """Lindblad superoperator ``L`` with ``d rho/dt = L rho`` (``qutip.liouvillian``, plus
+        ``superoperator``); a ``QobjEvo`` for time-dependent models."""
+        L = qutip.liouvillian(self.H, list(self.c_ops))
+        return L if self.superoperator is None else L + self.superoperator
 
     def reduce(self, states: np.ndarray) -> np.ndarray:
         """Battery reduced states of a batch of full states ``(..., d, d)`` (batched ptrace)."""

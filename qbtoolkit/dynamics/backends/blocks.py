@@ -107,6 +107,9 @@ def is_phase_covariant(model: BatteryModel) -> bool:
 
 
 def _check_structure(model: BatteryModel):
+    if model.superoperator is not None:
+        raise ValueError("method='blocks' needs a model given by H and c_ops (no extra "
+                         "superoperator): use method='expm' or 'mesolve'")
     if not model.is_whole_system:
         raise ValueError("method='blocks' needs the battery to be the whole system")
     Hb = _csr(model.H_battery)

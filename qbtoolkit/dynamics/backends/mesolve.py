@@ -51,8 +51,11 @@ def run(req: Request) -> dict[str, Any]:
     opts = {k: v for k, v in req.options.items() if v is not None}
     opts.update(store_states=False, store_final_state=False, progress_bar=req.progress_bar,
                 progress_kwargs={"chunk_size": 10, **req.progress_kwargs})
+    # an extra superoperator term: QuTiP integrates the whole generator given as H
+    H, c_ops = ((model.liouvillian(), []) if model.superoperator is not None
+                else (model.H, list(model.c_ops)))
     try:
-        qutip.mesolve(model.H, req.rho0, tlist, c_ops=list(model.c_ops),
+        qutip.mesolve(H, req.rho0, tlist, c_ops=c_ops,
                       e_ops={"_qbtoolkit_state": capture}, args=dict(req.args) or None,
                       options=opts)
     except KeyError as exc:  # QuTiP refuses an option its chosen integrator does not take
