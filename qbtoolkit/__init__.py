@@ -8,7 +8,8 @@ where energetic, the Hamiltonian they are measured against.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import analysis, analytic, metrics, models, ops, steady
-from .dynamics import Trajectory, evolve, steady_state
+from ._linalg import ptrace  # batched partial trace (Qobj, kets, batches)
+from .dynamics import Stage, Trajectory, evolve, optimal_stage_duration, protocol, steady_state
 from .metrics import *  # noqa: F403 (the metric functions, listed in metrics.__all__)
 from .models import BatteryModel
 from .sweep import annotate, sweep  # binds qbtoolkit.sweep to the function
@@ -27,10 +28,14 @@ __all__ = [
     "ops",
     "steady",
     "BatteryModel",
+    "Stage",
     "Trajectory",
     "evolve",
+    "optimal_stage_duration",
+    "protocol",
     "steady_state",
     "sweep",
     "annotate",
+    "ptrace",
     *metrics.__all__,
 ]

@@ -8,10 +8,16 @@ Quantities (Downing & Ukhtary 2026, Eqs. 11-13): the energetic optimum ``t_E`` a
 ``E(t_E)``; the average charging power ``P(t) = (E(t) - E(0)) / t`` and its peak ``t_P``;
 the ergotropic power ``Erg(t) / t``; Santos (2021): the half-life ``tau`` with
 ``Erg(tau) = Erg(0) / 2``.
+
+A maximum found at the first or last sample is not an optimum of the physics but of the
+sampling: :func:`peak` and :func:`optimal_power` then return a :class:`Peak` with
+``at_edge=True`` and issue an :class:`EdgeOptimumWarning` (silence it with
+:func:`warnings.catch_warnings` where a monotone series is expected).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -19,6 +25,8 @@ from scipy.interpolate import CubicSpline
 from scipy.optimize import brentq, minimize_scalar
 
 __all__ = [
+    "Peak",
+    "EdgeOptimumWarning",
     "peak",
     "maximize",
     "first_crossing",
@@ -40,6 +48,42 @@ def _check_series(times, values) -> tuple[np.ndarray, np.ndarray]:
     return t, v
 
 
+class EdgeOptimumWarning(UserWarning):
+    """The maximum of a sampled series (or of a grid search) is at its first or last point."""
+
+
+class Peak(tuple):
+    """``(time, value)`` of a maximum: a pair (it unpacks and compares as one).
+
+    Attributes
+    ----------
+    time, value : float
+        Location and height of the maximum.
+    at_edge : bool
+        True when the largest sample is the first or last one: the series may keep rising
+        beyond the grid, so this is not a refined optimum.
+    """
+
+    at_edge: bool
+
+    def __new__(cls, time: float, value: float, at_edge: bool = False) -> Peak:
+        obj = super().__new__(cls, (float(time), float(value)))
+        obj.at_edge = bool(at_edge)
+        return obj
+
+    def __repr__(self) -> str:
+        edge = ", at_edge=True" if self.at_edge else ""
+        return f"Peak(time={self[0]:.10g}, value={self[1]:.10g}{edge})"
+
+    @property
+    def time(self) -> float:
+        return self[0]
+
+    @property
+    def value(self) -> float:
+        return self[1]
+
+
 def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1e-12):
     """Maximum of a scalar function on ``[lo, hi]`` (bounded Brent): ``(x*, f(x*))``."""
     res = minimize_scalar(lambda x: -f(x), bounds=(lo, hi), method="bounded",
@@ -47,23 +91,39 @@ def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1
     return float(res.x), float(-res.fun)
 
 
-def peak(times, values) -> tuple[float, float]:
+def peak(times, values) -> Peak:
     """Global maximum ``(t*, v*)`` of a sampled series, refined on a cubic spline.
 
-    NaN samples are ignored. A maximum at the edge of the grid is returned as sampled.
+    Parameters
+    ----------
+    times : array_like (T,)
+        Strictly increasing sample times.
+    values : array_like (T,)
+        Samples; NaN samples are ignored (at least one must be finite).
+
+    Returns
+    -------
+    Peak
+        ``(time, value)``; a maximum at the first or last finite sample is returned as
+        sampled with ``at_edge=True`` and an :class:`EdgeOptimumWarning`.
     """
     t, v = _check_series(times, values)
     ok = np.isfinite(v)
+    if not np.any(ok):
+        raise ValueError("values has no finite sample")
     t, v = t[ok], v[ok]
     i = int(np.argmax(v))
     if i == 0 or i == len(t) - 1:
-        return float(t[i]), float(v[i])
+        warnings.warn(f"the maximum of the series is at its {'first' if i == 0 else 'last'} "
+                      f"sample (t = {t[i]:g}): extend the time grid to bracket the optimum",
+                      EdgeOptimumWarning, stacklevel=2)
+        return Peak(t[i], v[i], at_edge=True)
     lo, hi = max(0, i - 3), min(len(t), i + 4)
     spline = CubicSpline(t[lo:hi], v[lo:hi])
     x, fx = maximize(lambda x: float(spline(x)), t[i - 1], t[i + 1])
     if fx < v[i]:
-        return float(t[i]), float(v[i])
-    return x, fx
+        return Peak(t[i], v[i])
+    return Peak(x, fx)
 
 
 def first_crossing(times, values, level: float, direction: str = "down") -> float:
@@ -108,6 +168,13 @@ def average_power(times, energy, e0: float | None = None) -> np.ndarray:
         return np.where(t > 0, (E - e0) / np.where(t > 0, t, 1.0), np.nan)
 
 
-def optimal_power(times, energy, e0: float | None = None) -> tuple[float, float]:
-    """``(t_P, P(t_P))``: the peak of the average charging power, refined."""
-    return peak(times, average_power(times, energy, e0))
+def optimal_power(times, energy, e0: float | None = None) -> Peak:
+    """``(t_P, P(t_P))``: the peak of the average charging power, refined (a :class:`Peak`;
+    ``at_edge`` and a warning when the power is largest at the last sample)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EdgeOptimumWarning)
+        out = peak(times, average_power(times, energy, e0))
+    for w in caught:
+        warnings.warn(str(w.message).replace("the series", "the average power"),
+                      EdgeOptimumWarning, stacklevel=2)
+    return out

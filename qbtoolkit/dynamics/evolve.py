@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._validate import check_choice
+from .._validate import ATOL, check_choice
 from ..metrics import registry
 from ..models.base import BatteryModel, as_density_qobj
 from .backends import BACKENDS, Collector, EOps, Request
@@ -169,7 +169,8 @@ def evolve(
     store_states = _check_bool(common.get("store_states"), "store_states")
     _check_bool(common.get("store_final_state"), "store_final_state")
     bar, bar_kwargs = _progress_bar(common.get("progress_bar"), common.get("progress_kwargs"))
-    state0 = model.rho0 if rho0 is None else as_density_qobj(rho0, "rho0")
+    # ODE solvers' states (e.g. a protocol's previous stage) meet the state tolerance ATOL
+    state0 = model.rho0 if rho0 is None else as_density_qobj(rho0, "rho0", atol=ATOL)
     if state0.dims[0] != model.dims:
         raise ValueError(f"rho0 has dims {state0.dims[0]} but the model has {model.dims}")
     if args is not None and not isinstance(args, Mapping):

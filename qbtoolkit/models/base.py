@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import qutip
+from qutip.core.coefficient import Coefficient
 
 from .._linalg import ptrace
 from .._validate import check_dims_match, check_qobj_hermitian, is_positive_semidefinite
@@ -43,18 +44,50 @@ def as_density_qobj(state: qutip.Qobj, name: str = "rho0", atol: float = 1e-8) -
     return state
 
 
-def _as_operator(op: Any, name: str, args: Mapping[str, Any]) -> qutip.Qobj | qutip.QobjEvo:
+def _check_list_format(op: list, name: str) -> None:
+    """QuTiP's list format ``[H0, [H1, coeff], ...]``, checked term by term before it reaches
+    ``qutip.QobjEvo`` (which may crash on malformed input instead of raising)."""
+    if not op:
+        raise ValueError(f"{name} in QuTiP's list format must not be empty")
+    for k, term in enumerate(op):
+        where = f"{name}[{k}]"
+        if isinstance(term, qutip.Qobj | qutip.QobjEvo):
+            continue
+        if not isinstance(term, list | tuple) or len(term) != 2:
+            raise ValueError(f"{where} must be a Qobj or a pair [Qobj, coeff] (QuTiP's list "
+                             f"format), got {term!r}")
+        q, coeff = term
+        if not isinstance(q, qutip.Qobj):
+            raise ValueError(f"{where}[0] must be a qutip.Qobj, got {type(q).__name__}")
+        ok = callable(coeff) or isinstance(coeff, str | Coefficient)
+        if isinstance(coeff, np.ndarray):
+            ok = coeff.ndim == 1 and coeff.dtype.kind in "iufc" and bool(np.all(np.isfinite(coeff)))
+        if not ok:
+            raise ValueError(f"{where}[1] must be a coefficient: a function f(t, args) or "
+                             "f(t, **args), a string, or a finite 1-D array sampled at "
+                             f"coefficient_tlist; got {coeff!r}")
+
+
+def _as_operator(op: Any, name: str, args: Mapping[str, Any],
+                 tlist: np.ndarray | None) -> qutip.Qobj | qutip.QobjEvo:
     """A Qobj, a QobjEvo, or QuTiP's list format ``[H0, [H1, coeff], ...]`` (made a QobjEvo
-    with ``args``); constant QobjEvo are returned as Qobj."""
+    with ``args``, array coefficients sampled at ``tlist``); constant QobjEvo are returned as
+    Qobj."""
     if isinstance(op, qutip.Qobj):
         return op
     if isinstance(op, list):
+        if len(op) == 2 and isinstance(op[0], qutip.Qobj) and not isinstance(
+                op[1], qutip.Qobj | qutip.QobjEvo | list | tuple):
+            op = [op]  # a single time-dependent term [Qobj, coeff]
+        _check_list_format(op, name)
+        has_array = any(isinstance(t, list | tuple) and isinstance(t[1], np.ndarray) for t in op)
+        if has_array and tlist is None:
+            raise ValueError(f"{name} has array coefficients: give coefficient_tlist (the times "
+                             "they are sampled at)")
         try:
-            op = qutip.QobjEvo(op, args=dict(args))
+            op = qutip.QobjEvo(op, args=dict(args), tlist=tlist if has_array else None)
         except Exception as exc:
-            raise ValueError(
-                f"{name} in QuTiP's list format must be [Qobj, [Qobj, coeff], ...] with coeff "
-                f"a function f(t, args), a string or an array: {exc}") from None
+            raise ValueError(f"{name} in QuTiP's list format could not be built: {exc}") from None
     if isinstance(op, qutip.QobjEvo):
         if not op.isoper:
             raise ValueError(f"{name} must be an operator")
@@ -112,6 +145,9 @@ class BatteryModel:
         When the battery's states are stored in a reduced basis (e.g. the symmetric subspace
         of N qubits, :class:`qbtoolkit.metrics.dicke.DickeRepresentation`): the metrics go
         through its exact versions or are refused.
+    coefficient_tlist : array_like, optional
+        Times at which array coefficients of the list format are sampled (QuTiP's
+        ``QobjEvo(..., tlist=...)``; cubic-spline interpolation between them).
     superoperator : Qobj, optional
         A static superoperator added to the Lindblad generator, for dissipation that has no
         collapse operators in the model's basis (e.g. local decay of N qubits written in the
@@ -129,12 +165,21 @@ class BatteryModel:
     H_local: tuple[qutip.Qobj | None, ...] | None = None
     representation: Any = None
     superoperator: qutip.Qobj | None = None
+    coefficient_tlist: Any = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.args, Mapping):
             raise ValueError(f"args must be a dict, got {type(self.args).__name__}")
         object.__setattr__(self, "args", dict(self.args))
-        H = _as_operator(self.H, "H", self.args)
+        tl = self.coefficient_tlist
+        if tl is not None:
+            tl = np.asarray(tl)
+            if tl.ndim != 1 or tl.size < 2 or tl.dtype.kind not in "iuf" or not np.all(
+                    np.isfinite(tl)) or np.any(np.diff(tl) <= 0):
+                raise ValueError("coefficient_tlist must be a finite, strictly increasing 1-D "
+                                 "array of at least two times")
+            object.__setattr__(self, "coefficient_tlist", tl.astype(float))
+        H = _as_operator(self.H, "H", self.args, self.coefficient_tlist)
         if isinstance(H, qutip.QobjEvo):
             _check_hermitian_evo(H, "H")
         else:
@@ -142,7 +187,7 @@ class BatteryModel:
         object.__setattr__(self, "H", H)
         if isinstance(self.c_ops, qutip.Qobj | qutip.QobjEvo):
             raise ValueError("c_ops must be a list of operators (got a single operator)")
-        c_ops = tuple(_as_operator(c, f"c_ops[{k}]", self.args)
+        c_ops = tuple(_as_operator(c, f"c_ops[{k}]", self.args, self.coefficient_tlist)
                       for k, c in enumerate(self.c_ops))
         object.__setattr__(self, "c_ops", c_ops)
         object.__setattr__(self, "battery", tuple(int(i) for i in self.battery))
@@ -193,9 +238,9 @@ class BatteryModel:
         more = " ..." if len(shown) > 8 or len(shown) < len(self.params) else ""
         extra = f", representation={self.representation.description}" if \
             self.representation is not None else ""
-        return (f"BatteryModel({self.name or 'custom'!r}, dims={self.dims}, "
-                f"battery={self.battery}, H {kind}, {len(self.c_ops)} c_ops{extra})\n"
-                f"  params: {items}{more}")
+        head = (f"BatteryModel({self.name or 'custom'!r}, dims={self.dims}, "
+                f"battery={self.battery}, H {kind}, {len(self.c_ops)} c_ops{extra})")
+        return head + (f"\n  params: {items}{more}" if self.params else "")
 
     @property
     def dims(self) -> list[int]:
