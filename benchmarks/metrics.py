@@ -1,8 +1,11 @@
 """Batched metrics vs a per-state QuTiP loop and vs bare ``numpy.linalg.eigvalsh``.
 
-Run: ``python benchmarks/metrics.py [--n 100000] [--n-loop 100000]``
+Run: ``python benchmarks/metrics.py [--n 100000] [--n-loop 100000] [--n-ptrace 1000]``
 
-Ergotropy of ``n`` random 8x8 states and concurrence of ``n`` random two-qubit states.
+Ergotropy of ``n`` random 8x8 states and concurrence of ``n`` random two-qubit states;
+``qb.ptrace`` of ``n_ptrace`` random 8-qubit states (256 x 256, keeping two qubits, as
+``Trajectory.evaluate(subsystems=...)`` does) against a loop of ``Qobj.ptrace``, with the
+cost of its finiteness check (one pass over the data) printed separately.
 The QuTiP loops run over Qobj states (as ``result.states``). Ergotropy: a per-state metric
 function (``Qobj.eigenenergies`` of rho and H + ``qutip.expect``), and the leanest loop with
 H's spectrum hoisted out of it; concurrence: ``qutip.concurrence``. The cost of building a Qobj
@@ -60,6 +63,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--n-loop", type=int, default=100_000)
+    ap.add_argument("--n-ptrace", type=int, default=1000)
     args = ap.parse_args()
     rng = np.random.default_rng(1)
     n, n_loop = args.n, min(args.n_loop, args.n)
@@ -96,6 +100,28 @@ def main() -> None:
           f"-> cost relative to bare eigvalsh: {t_batch / t_eig:.2f}x")
     print(f"  QuTiP loop, qutip.concurrence:          {t_loop:6.2f} s -> {t_loop / t_batch:5.1f}x")
     print(f"  (+ Qobj construction from the array:    {t_build:6.2f} s)")
+
+    # ---- partial trace, 8 qubits, keep 2
+    m = args.n_ptrace
+    dims = [2] * 8
+    rho256 = random_states(rng, m, 256)
+    for keep in ([0, 1], [3, 6]):
+        t_pt = best_of(lambda keep=keep: qb.ptrace(rho256, keep, dims))
+        t_check = best_of(lambda: qb._linalg.all_finite(rho256))
+        qobjs = [qutip.Qobj(r, dims=[dims, dims]) for r in rho256]
+        t_q, loop = timed_loop(lambda q, keep=keep: q.ptrace(keep).full(), qobjs, m)
+        assert np.allclose(loop, qb.ptrace(rho256, keep, dims), atol=1e-13)
+        print(f"ptrace      {m} x 256x256 keep {keep}:")
+        print(f"  qb.ptrace {t_pt:.4f} s (of which the NaN/inf check {t_check:.4f} s) | "
+              f"QuTiP loop, Qobj.ptrace {t_q:.4f} s -> {t_q / t_pt:5.1f}x")
+    kets = rng.normal(size=(m, 256, 1)) + 1j * rng.normal(size=(m, 256, 1))
+    kets /= np.linalg.norm(kets, axis=-2, keepdims=True)
+    t_pt = best_of(lambda: qb.ptrace(kets, [0, 1], dims))
+    qobjs = [qutip.Qobj(k, dims=[dims, [1] * 8]) for k in kets]
+    t_q, loop = timed_loop(lambda q: q.ptrace([0, 1]).full(), qobjs, m)
+    assert np.allclose(loop, qb.ptrace(kets, [0, 1], dims), atol=1e-13)
+    print(f"ptrace      {m} kets of 8 qubits keep [0, 1]: qb.ptrace {t_pt:.4f} s | "
+          f"QuTiP loop {t_q:.4f} s -> {t_q / t_pt:5.1f}x")
     print(f"(batched metrics used {qb._linalg.num_threads()} thread(s); "
           "set QBTOOLKIT_NUM_THREADS=1 to compare single-threaded)")
 

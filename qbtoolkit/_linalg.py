@@ -1,20 +1,27 @@
 """Batched linear algebra on stacks of matrices ``(..., d, d)``.
 
 Small helpers the metrics share: partial traces and transposes written with ``reshape`` and
-``einsum`` so they act on a whole time series at once, and von Neumann entropies from
-eigenvalues.
+``einsum`` so they act on a whole time series at once, von Neumann entropies from
+eigenvalues, and the grouping of a spectrum into (numerically) degenerate levels. The partial
+trace :func:`ptrace` is also the public ``qbtoolkit.ptrace``.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import qutip
 
-from ._validate import check_int
+from ._threads import CHUNK_BYTES as CHUNK_BYTES
+from ._threads import MAX_CHUNK_BYTES as MAX_CHUNK_BYTES
+from ._threads import MIN_BATCH_PER_THREAD as MIN_BATCH_PER_THREAD
+from ._threads import _executor as _executor
+from ._threads import batched as batched
+from ._threads import num_threads as num_threads
+from ._threads import set_num_threads as set_num_threads
+from ._validate import check_dims, check_subsystems, qobj_dims
 
 
 def infer_dims(d: int, dims: Sequence[int] | None, name: str = "dims") -> list[int]:
@@ -26,18 +33,7 @@ def infer_dims(d: int, dims: Sequence[int] | None, name: str = "dims") -> list[i
                 f"{name} must be given for a space of dimension {d} (not a qubit register)"
             )
         return [2] * n
-    dims = [check_int(x, name, minimum=1) for x in dims]
-    if int(np.prod(dims)) != d:
-        raise ValueError(f"{name}={dims} multiply to {int(np.prod(dims))}, not the dimension {d}")
-    return dims
-
-
-def _as_index_list(keep: int | Sequence[int], n: int, name: str) -> list[int]:
-    keep = [keep] if isinstance(keep, int | np.integer) else list(keep)
-    out = sorted({check_int(k, name, minimum=0) for k in keep})
-    if out and out[-1] >= n:
-        raise ValueError(f"{name} contains subsystem {out[-1]} but there are only {n}")
-    return out
+    return check_dims(dims, d, name)
 
 
 def _tensor_view(
@@ -49,28 +45,182 @@ def _tensor_view(
     Returns ``(tensor, batch_shape, sorted_subsys, dims)``.
     """
     dims = list(dims)
-    idx = _as_index_list(subsys, len(dims), name)
+    idx = check_subsystems(subsys, len(dims), name)
     batch = states.shape[:-2]
     return states.reshape(batch + tuple(dims) + tuple(dims)), batch, idx, dims
 
 
-def ptrace(states: np.ndarray, keep: int | Sequence[int], dims: Sequence[int]) -> np.ndarray:
-    """Partial trace of a batch ``(..., d, d)`` keeping subsystems ``keep`` (sorted order).
+def _merge_runs(dims: Sequence[int], keep: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Merge neighbouring subsystems that are both kept or both traced out:
+    ``([2]*8, [0, 1]) -> ([4, 64], [0])``. The partial trace is unchanged and acts on
+    fewer, larger tensor axes."""
+    keep_set = set(keep)
+    mdims: list[int] = []
+    mkeep: list[int] = []
+    prev = None
+    for i, di in enumerate(dims):
+        kept = i in keep_set
+        if kept == prev:
+            mdims[-1] *= di
+        else:
+            mdims.append(di)
+            if kept:
+                mkeep.append(len(mdims) - 1)
+        prev = kept
+    return mdims, mkeep
 
-    Equivalent to ``Qobj.ptrace(keep)`` applied to every matrix of the batch.
-    """
-    t, batch, keep_idx, dims = _tensor_view(states, dims, keep, "keep")
-    n, nb = len(dims), len(batch)
-    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    if 2 * n > len(letters):
-        raise ValueError("ptrace supports at most 26 subsystems")
-    row = list(letters[:n])
-    col = [letters[n + i] if i in keep_idx else row[i] for i in range(n)]
-    out = [row[i] for i in keep_idx] + [col[i] for i in keep_idx]
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _ptrace_operators(arr: np.ndarray, keep: list[int], dims: list[int]) -> np.ndarray:
+    """``Tr_rest`` of a stack ``(..., d, d)``: one ``einsum`` on the tensor view (no copy;
+    only the ``d_keep^2 d_rest`` entries on the traced diagonal are read)."""
+    mdims, mkeep = _merge_runs(dims, keep)
+    n = len(mdims)
+    if 2 * n > len(_LETTERS):  # needs > 26 alternating runs, i.e. d >= 2**27
+        raise ValueError("ptrace supports at most 26 alternating kept/traced groups")
+    row = list(_LETTERS[:n])
+    col = [_LETTERS[n + i] if i in mkeep else row[i] for i in range(n)]
+    out = [row[i] for i in mkeep] + [col[i] for i in mkeep]
     expr = "..." + "".join(row) + "".join(col) + "->..." + "".join(out)
-    dk = int(np.prod([dims[i] for i in keep_idx])) if keep_idx else 1
-    res = np.einsum(expr, t, optimize=nb > 0 and n > 3)
+    batch = arr.shape[:-2]
+    dk = int(np.prod([mdims[i] for i in mkeep]))
+    t = arr.reshape(batch + tuple(mdims) * 2)
+    dtype = np.result_type(arr.dtype, np.float64)  # sums in double whatever the input
+    res = np.einsum(expr, t) if dtype == arr.dtype else np.einsum(expr, t, dtype=dtype)
     return res.reshape(batch + (dk, dk))
+
+
+def _ptrace_kets(psi: np.ndarray, keep: list[int], dims: list[int]) -> np.ndarray:
+    """``Tr_rest |psi><psi|`` of kets ``(..., d)`` as ``A A^dag`` with ``A`` the
+    ``(d_keep, d_rest)`` reshaping of each ket (one batched matrix product)."""
+    mdims, mkeep = _merge_runs(dims, keep)
+    batch = psi.shape[:-1]
+    nb = len(batch)
+    rest = [i for i in range(len(mdims)) if i not in mkeep]
+    t = psi.reshape(batch + tuple(mdims))
+    t = np.transpose(t, list(range(nb)) + [nb + i for i in mkeep + rest])
+    dk = int(np.prod([mdims[i] for i in mkeep]))
+    A = t.reshape(batch + (dk, -1))
+    return A @ np.swapaxes(A.conj(), -1, -2)
+
+
+def _ptrace_input(states: Any) -> tuple[np.ndarray, bool]:
+    """``(array, is_ket)``: kets as ``(..., d)``, operators as ``(..., d, d)``."""
+    name = "states"
+    if isinstance(states, qutip.Qobj):
+        if states.isket:
+            return states.full().ravel(), True
+        if not states.isoper:
+            raise ValueError(f"{name} must be a ket or an operator, got a {states.type}")
+        return states.full(), False
+    if isinstance(states, list | tuple) and states and all(
+        isinstance(s, qutip.Qobj) for s in states
+    ):
+        if all(s.isket for s in states):
+            arrs = [s.full().ravel() for s in states]
+            kets = True
+        else:
+            arrs = []
+            for k, s in enumerate(states):
+                a, ket = _ptrace_input(s)
+                if not ket and a.ndim != 2:
+                    raise ValueError(f"{name}[{k}] must be a ket or an operator")
+                arrs.append(np.outer(a, a.conj()) if ket else a)
+            kets = False
+        if len({a.shape for a in arrs}) != 1:
+            raise ValueError(f"{name}: all states in the sequence must have the same shape")
+        return np.stack(arrs), kets
+    arr = np.asarray(states)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must be a Qobj, a list of Qobj or a numeric array")
+    if arr.ndim == 1:
+        return arr, True
+    if arr.ndim >= 2 and arr.shape[-1] == 1 and arr.shape[-2] != 1:
+        return arr[..., 0], True
+    if arr.ndim >= 2 and arr.shape[-1] == arr.shape[-2]:
+        return arr, False
+    raise ValueError(
+        f"{name} must be kets (d,) or (..., d, 1), or operators (..., d, d); got shape "
+        f"{arr.shape}"
+    )
+
+
+def all_finite(a: np.ndarray) -> bool:
+    """True if no entry of ``a`` is NaN or inf.
+
+    One pass of sums over the data, in a few chunks over threads (a NaN or inf makes its
+    chunk's sum NaN or inf); the exact entrywise test runs only when a sum is not finite
+    (non-finite entries, or an overflow of huge finite ones).
+    """
+    if not np.issubdtype(a.dtype, np.inexact) or a.size == 0:
+        return True
+    flat = a.reshape(-1)
+    k = num_threads()
+    if k > 1 and flat.nbytes > 16 * CHUNK_BYTES:
+        chunks = np.array_split(flat, 8 * k)
+        ok = all(_executor(k).map(lambda c: bool(np.isfinite(np.sum(c))), chunks))
+    else:
+        ok = bool(np.isfinite(np.sum(flat)))
+    return ok or bool(np.all(np.isfinite(a)))
+
+
+def ptrace(states: Any, keep: int | Sequence[int], dims: Sequence[int] | None = None) -> Any:
+    """Partial trace keeping subsystems ``keep``, batched over any number of states.
+
+    Equal to ``Qobj.ptrace(keep)`` applied to every state (``keep`` in sorted order, as
+    QuTiP does), computed for a whole batch in one ``einsum`` (operators) or one batched
+    matrix product (kets), with no loop over states.
+
+    Parameters
+    ----------
+    states : Qobj, list of Qobj, or ndarray
+        A ket (Qobj ket, 1-D array ``(d,)``), kets ``(..., d, 1)``, or operators (density
+        matrices) ``(d, d)`` / ``(..., d, d)``; any precision (summed in double). Any
+        operator is accepted (the partial trace is linear; no positivity check).
+    keep : int or sequence of int
+        Subsystems to keep: distinct indices in ``0..n-1``, at least one.
+    dims : sequence of int, optional
+        Subsystem dimensions (product ``d``). Default: a Qobj's ``dims``, else qubits
+        (``d = 2**n``).
+
+    Returns
+    -------
+    Qobj or ndarray
+        For one Qobj: a density-matrix Qobj with dims ``[[dims[k] for k in keep]] * 2``;
+        otherwise an ndarray ``(..., d_keep, d_keep)`` (a ket gives ``|psi><psi|`` reduced).
+
+    Raises
+    ------
+    ValueError
+        ``"states contains NaN or inf"``; ``dims`` not integers >= 1 multiplying to ``d``,
+        or disagreeing with the Qobj's dims; ``keep`` empty, not integers, repeated or out
+        of range; a bra, superoperator or non-square array.
+    """
+    qdims = qobj_dims(states, "states")
+    arr, kets = _ptrace_input(states)
+    d = arr.shape[-1]
+    if d == 0:
+        raise ValueError("states must have dimension >= 1")
+    if dims is None:
+        dims = qdims if qdims is not None else infer_dims(d, None)
+    else:
+        dims = check_dims(dims, d, "dims")
+        if qdims is not None and dims != qdims:
+            raise ValueError(f"dims={dims} disagree with the Qobj's dims {qdims}")
+    keep_idx = check_subsystems(keep, len(dims), "keep")
+    if not all_finite(arr):
+        raise ValueError("states contains NaN or inf")
+    if kets:
+        psi = arr.astype(np.result_type(arr.dtype, np.float64), copy=False)
+        res = _ptrace_kets(psi, keep_idx, dims)
+    else:
+        res = _ptrace_operators(arr, keep_idx, dims)
+    if isinstance(states, qutip.Qobj):
+        kd = [dims[i] for i in keep_idx]
+        return qutip.Qobj(res, dims=[kd, kd])
+    return res
 
 
 def partial_transpose(
@@ -103,15 +253,33 @@ def clip_roundoff(
 ) -> np.ndarray:
     """Set round-off negatives of a quantity that is >= 0 in exact arithmetic to zero.
 
-    Only values in ``[-rel * max(1, scale), 0)`` are clipped; anything more negative is
-    returned unchanged, so a real error is never hidden behind a zero. ``rel`` is
-    ``ROUNDOFF`` for quantities that are non-negative for every Hermitian unit-trace matrix
-    (ergotropy, capacity), and the state tolerance for those that also need positivity
-    (variances, entropies), since validated states may have eigenvalues down to ``-ATOL``.
+    Only values in ``[-rel * scale, 0)`` are clipped; anything more negative is returned
+    unchanged, so a real error is never hidden behind a zero. ``scale`` is the natural
+    scale of the quantity (for energies the spread of H's spectrum, never a fixed number,
+    so the clipping means the same in every unit); ``rel`` is ``ROUNDOFF`` for quantities
+    that are non-negative for every Hermitian unit-trace matrix (ergotropy, capacity), and
+    the state tolerance for those that also need positivity (variances, entropies), since
+    validated states may have eigenvalues down to ``-ATOL``.
     """
     x = np.asarray(x, dtype=float)
-    tol = rel * np.maximum(1.0, scale)
+    tol = rel * np.asarray(scale, dtype=float)
     return np.where((x < 0) & (x >= -tol), 0.0, x)
+
+
+#: Levels of H closer than this fraction of the spectrum's spread form one eigenspace.
+DEGENERACY_RTOL = 1e-9
+
+
+def eigenspace_labels(eps: np.ndarray, tol: float | np.ndarray) -> np.ndarray:
+    """Integer label of the eigenspace of each ascending eigenvalue ``eps[..., k]``.
+
+    A new eigenspace starts wherever the gap to the previous level exceeds ``tol`` (per
+    spectrum, broadcast against ``eps[..., 0]``), so the grouping is transitive and the
+    dephasing onto the labelled eigenspaces is a projective channel.
+    """
+    gaps = np.diff(eps, axis=-1) > np.asarray(tol)[..., None]
+    zero = np.zeros(eps.shape[:-1] + (1,), dtype=int)
+    return np.concatenate([zero, np.cumsum(gaps, axis=-1)], axis=-1)
 
 
 def dag(a: np.ndarray) -> np.ndarray:
@@ -119,65 +287,18 @@ def dag(a: np.ndarray) -> np.ndarray:
     return np.swapaxes(a.conj(), -1, -2)
 
 
-# ---------------------------------------------------------------- threaded batched LAPACK
-# numpy's batched eigvalsh/eigh/svd loop over the stack in C and release the GIL, so large
-# stacks of small matrices split across a few threads run on all cores.
-_num_threads: int | None = None
-_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, threads, executor)
-MIN_BATCH_PER_THREAD = 2048
-#: Bytes of matrices per chunk: small enough to stay in cache while every check and the
-#: eigensolver run on it.
-CHUNK_BYTES = 2**20
+def eigvalsh(a: np.ndarray, name: str = "rho") -> np.ndarray:
+    """``numpy.linalg.eigvalsh`` on a stack, threaded for large stacks; a LAPACK failure is
+    a ValueError naming the argument ``name``."""
+    try:
+        return batched(np.linalg.eigvalsh, a)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"{name}: the eigenvalue solver failed ({exc})") from None
 
 
-def num_threads() -> int:
-    """Threads used for large batched eigenproblems (env ``QBTOOLKIT_NUM_THREADS``,
-    default: the number of CPU cores, at most 8)."""
-    if _num_threads is not None:
-        return _num_threads
-    env = os.environ.get("QBTOOLKIT_NUM_THREADS")
-    if env:
-        return max(1, int(env))
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-def set_num_threads(n: int | None) -> None:
-    """Set the thread count for batched linear algebra (None: back to the default)."""
-    global _num_threads
-    _num_threads = None if n is None else check_int(n, "n", minimum=1)
-
-
-def _executor(k: int) -> ThreadPoolExecutor:
-    global _pool
-    pid = os.getpid()
-    if _pool is None or _pool[0] != pid or _pool[1] != k:
-        _pool = (pid, k, ThreadPoolExecutor(max_workers=k, thread_name_prefix="qbtoolkit"))
-    return _pool[2]
-
-
-def batched(fn: Callable[[np.ndarray], Any], a: np.ndarray) -> Any:
-    """Apply a stacked routine ``fn`` to ``a`` (..., m, n) in cache-sized chunks over threads.
-
-    ``fn`` maps a stack ``(k, m, n)`` to an array or a tuple of arrays with leading axis ``k``;
-    the chunks' results are concatenated and given ``a``'s batch shape. Small stacks (or one
-    thread) call ``fn(a)`` directly.
-    """
-    batch = a.shape[:-2]
-    n = int(np.prod(batch)) if batch else 1
-    k = min(num_threads(), n // MIN_BATCH_PER_THREAD)
-    if k <= 1:
-        return fn(a)
-    flat = a.reshape((n,) + a.shape[-2:])
-    rows = max(256, CHUNK_BYTES // max(1, flat[0].nbytes))
-    parts = list(_executor(k).map(fn, (flat[i:i + rows] for i in range(0, n, rows))))
-    if isinstance(parts[0], tuple):
-        return tuple(
-            np.concatenate([p[i] for p in parts]).reshape(batch + parts[0][i].shape[1:])
-            for i in range(len(parts[0]))
-        )
-    return np.concatenate(parts).reshape(batch + parts[0].shape[1:])
-
-
-def eigvalsh(a: np.ndarray) -> np.ndarray:
-    """``numpy.linalg.eigvalsh`` on a stack, threaded for large stacks."""
-    return batched(np.linalg.eigvalsh, a)
+def eigh(a: np.ndarray, name: str = "H") -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.linalg.eigh``; a LAPACK failure is a ValueError naming ``name``."""
+    try:
+        return np.linalg.eigh(a)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"{name}: the eigenvalue solver failed ({exc})") from None

@@ -112,9 +112,18 @@ def test_state_texture_closed_forms():
 
 
 def test_state_texture_reference_basis():
-    # in the eigenbasis of sigma_x, |+> is a basis state, not textureless
+    # in the basis {|+>, |->}, |+> is a basis state, not textureless
     plus = (ops.ground() + ops.excited()).unit()
-    assert qb.state_texture(plus, H=ops.sigma_x()) == pytest.approx(np.sqrt(0.5), abs=ATOL)
+    minus = (ops.ground() - ops.excited()).unit()
+    assert qb.state_texture(plus, basis=[plus, minus]) == pytest.approx(np.sqrt(0.5), abs=ATOL)
+    # the phases of the basis vectors matter: |e> = (|+> - |->)/sqrt2 is the flat f_1 of the
+    # basis {|+>, -|->} (T = 0) but orthogonal to the f_1 of {|+>, |->} (T = 1)
+    e = ops.excited()
+    assert qb.state_texture(e, basis=[plus, -minus]) == pytest.approx(0.0, abs=ATOL)
+    assert qb.state_texture(e, basis=[plus, minus]) == pytest.approx(1.0, abs=ATOL)
+    # ... so H, whose eigenvectors have no definite phases, is refused
+    with pytest.raises(ValueError, match="state_texture does not accept H.*basis="):
+        qb.state_texture(plus, H=ops.sigma_x())
 
 
 # --------------------------------------------------------------------------- XXZ battery

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import qutip
+import scipy.sparse as sp
 
 import qbtoolkit as qb
 from qbtoolkit import ops
@@ -108,3 +109,45 @@ def test_positivity_check_large_and_small():
     big = qutip.Qobj(np.diag(np.r_[1.1, -0.1, np.zeros(510)]), dims=[[2] * 9, [2] * 9])
     with pytest.raises(ValueError, match="rho0 must be positive semidefinite"):
         BatteryModel(qutip.qeye([2] * 9), [], big, ops.number(), (0,))
+
+
+def test_hermiticity_of_h_is_relative_to_its_norm():
+    from qbtoolkit._validate import as_hamiltonian, check_qobj_hermitian
+
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+    herm = (A + A.conj().T) / 2
+    skew = 1e-6 * (A - A.conj().T) / 2  # a non-Hermitian part of relative size ~1e-6
+    for c in (1e-24, 1e-12, 1.0, 1e12):
+        for fmt in ("dense", "csr", "dia"):
+            # built from scipy CSR: QuTiP's dense -> sparse conversion drops tiny entries
+            with pytest.raises(ValueError, match="H must be Hermitian"):
+                check_qobj_hermitian(qutip.Qobj(sp.csr_matrix(c * (herm + skew))).to(fmt), "H")
+            # round-off asymmetry (1e-12 relative) is Hermitian at every scale
+            near = qutip.Qobj(sp.csr_matrix(c * (herm + 1e-6 * skew))).to(fmt)
+            assert check_qobj_hermitian(near, "H") is near
+        with pytest.raises(ValueError, match="H must be Hermitian"):
+            as_hamiltonian(c * (herm + skew))
+        np.testing.assert_allclose(as_hamiltonian(c * (herm + 1e-6 * skew)), c * herm,
+                                   rtol=0, atol=1e-14 * c)
+    # the example: a non-Hermitian H of norm 1e-24
+    H = qutip.Qobj(np.array([[0, 1e-24], [0, 0]]))
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        check_qobj_hermitian(H, "H")
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        qb.ergotropy(ops.excited(), H)
+    assert check_qobj_hermitian(0 * ops.number(), "H") is not None  # H = 0 is Hermitian
+
+
+def test_numbers_are_not_strings_or_bools():
+    from qbtoolkit._validate import check_base, check_positive, check_real
+
+    for bad in ("1.0", b"1", True, np.bool_(False)):
+        with pytest.raises(ValueError, match="omega must be a real number"):
+            check_real(bad, "omega")
+        with pytest.raises(ValueError, match="omega must be a real number"):
+            check_positive(bad, "omega")
+    assert check_real(np.float32(0.5), "x") == 0.5
+    assert check_base(np.e) == np.e
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
+        qb._linalg.set_num_threads(True)

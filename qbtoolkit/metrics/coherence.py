@@ -1,8 +1,27 @@
 """Basis-dependent resources: l1 coherence, relative-entropy coherence, imaginarity.
 
-Each is evaluated in the computational basis (index 0 = ground) unless a reference basis is
-given, either as ``basis`` (a unitary whose columns are the basis vectors, or a list of
-kets) or as ``H`` (its eigenbasis, ascending energy, as returned by ``numpy.linalg.eigh``).
+Each is evaluated in the computational basis (index 0 = ground) unless a reference is given:
+
+* ``basis``: a unitary whose columns are the basis vectors, or a list of ``d`` orthonormal
+  kets; every measure accepts it.
+* ``H``: the Hamiltonian's eigen*spaces*, and only where the measure is a function of
+  ``(rho, H)`` alone -- i.e. it does not depend on which eigenvectors a solver returns:
+
+  - :func:`relative_entropy_coherence` with ``H`` is the relative entropy of *block*
+    coherence, ``S(Delta_H[rho]) - S(rho)`` with the dephasing
+    ``Delta_H[rho] = sum_k P_k rho P_k`` onto the eigenspaces ``P_k`` of ``H``
+    (Aberg, arXiv:quant-ph/0612146; Bischof, Kampermann & Bruss, PRL 123, 110402 (2019)).
+    For non-degenerate ``H`` it is the usual relative entropy of coherence in the eigenbasis.
+  - :func:`l1_coherence` with ``H`` needs a non-degenerate ``H``: the l1 norm of the
+    off-diagonal elements is invariant under the phases and the order of the eigenvectors,
+    but not under rotations inside a degenerate eigenspace, which ``H`` leaves free; a
+    degenerate ``H`` is refused (pass ``basis=``).
+  - :func:`imaginarity` and :func:`qbtoolkit.state_texture` depend on the *phases* of the
+    basis vectors, which no Hamiltonian fixes, so they refuse ``H`` (pass ``basis=``).
+
+Levels closer than ``1e-9`` of the spectrum's spread (or than the resolution of ``H``'s
+entries in their precision) count as degenerate; the eigenspaces, and every result, are
+the same for ``H``, ``c H`` (c > 0) and ``H + c I``.
 """
 
 from __future__ import annotations
@@ -12,13 +31,21 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import clip_roundoff, dag, eigvalsh, entropy_from_eigs
-from .._validate import ATOL, as_hamiltonian, as_states, check_spectrum
+from .._linalg import clip_roundoff, dag, entropy_from_eigs
+from .._validate import (
+    ATOL,
+    as_states,
+    check_base,
+    check_finite,
+    input_eps,
+    states_and_spectrum,
+)
+from .work import _Eigenspaces, _prepare
 
 __all__ = ["l1_coherence", "relative_entropy_coherence", "imaginarity"]
 
 
-def reference_basis(d: int, basis: Any = None, H: Any = None) -> np.ndarray | None:
+def reference_basis(d: int, basis: Any = None) -> np.ndarray | None:
     """Unitary ``(d, d)`` whose columns are the reference basis, or None (computational).
 
     Parameters
@@ -27,13 +54,13 @@ def reference_basis(d: int, basis: Any = None, H: Any = None) -> np.ndarray | No
         Hilbert-space dimension.
     basis : ndarray, Qobj or list of Qobj kets, optional
         Basis vectors as columns of a unitary, or a list of ``d`` orthonormal kets.
-    H : Qobj or ndarray, optional
-        Use the eigenbasis of this Hermitian operator instead.
+
+    Raises
+    ------
+    ValueError
+        A basis of the wrong size, with NaN/inf, or not orthonormal (``|U^dag U - I|`` above
+        ``1e-8``, or ``8 sqrt(d)`` times the machine epsilon of a lower-precision input).
     """
-    if basis is not None and H is not None:
-        raise ValueError("give either basis or H, not both")
-    if H is not None:
-        return np.linalg.eigh(as_hamiltonian(H, "H", dim=d))[1]
     if basis is None:
         return None
     if isinstance(basis, list | tuple):
@@ -41,24 +68,55 @@ def reference_basis(d: int, basis: Any = None, H: Any = None) -> np.ndarray | No
             raise ValueError(f"basis must be a list of {d} kets")
         U = np.column_stack([b.full().ravel() for b in basis])
     else:
-        U = basis.full() if isinstance(basis, qutip.Qobj) else np.asarray(basis, dtype=complex)
+        U = basis.full() if isinstance(basis, qutip.Qobj) else np.asarray(basis)
+        if U.dtype == object or not np.issubdtype(U.dtype, np.number):
+            raise ValueError("basis must be a unitary matrix (numeric array or Qobj)")
+    tol = max(1e-8, 8.0 * np.sqrt(d) * input_eps(U))
+    U = U.astype(complex)
     if U.shape != (d, d):
         raise ValueError(f"basis must be a ({d}, {d}) unitary, got shape {U.shape}")
-    if not np.allclose(dag(U) @ U, np.eye(d), atol=1e-8):
+    check_finite(U, "basis")
+    if np.max(np.abs(dag(U) @ U - np.eye(d))) > tol:
         raise ValueError("basis must be orthonormal (a unitary matrix of column vectors)")
     return U
 
 
-def _in_basis(rho: Any, basis: Any, H: Any, check_positivity: bool = True):
+def _in_basis(rho: Any, basis: Any, check_positivity: bool = True):
+    """Validated states expressed in ``basis`` (``U^dag rho U``), and ``single``."""
     states, single = as_states(rho, "rho", check_positivity=check_positivity)
-    U = reference_basis(states.shape[-1], basis, H)
+    U = reference_basis(states.shape[-1], basis)
     if U is not None:
         states = dag(U) @ states @ U
     return states, single
 
 
+def _eigenspaces(rho: Any, H: Any, basis: Any, spectrum: bool = False):
+    """``(states, single, r, eigenspaces of H)`` for the ``H=`` reference."""
+    if basis is not None:
+        raise ValueError("give either basis or H, not both")
+    states, Harr, single, r = _prepare(rho, H, spectrum=spectrum)
+    return states, single, r, _Eigenspaces(Harr, input_eps(H))
+
+
+def refuse_hamiltonian(H: Any, measure: str) -> None:
+    """Raise if ``H`` is given to a measure that needs the phases of a definite basis."""
+    if H is not None:
+        raise ValueError(
+            f"{measure} does not accept H: it depends on the phases of the basis vectors, "
+            "which no Hamiltonian fixes (its eigenvectors are defined only up to phases, and "
+            "up to rotations inside degenerate eigenspaces); pass basis= (a unitary whose "
+            "columns are the basis vectors, or a list of kets) with the phases you mean"
+        )
+
+
 def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
     return float(x) if single else np.asarray(x)
+
+
+def _l1(states: np.ndarray) -> np.ndarray:
+    absum = np.abs(states).sum(axis=(-2, -1))
+    diag = np.abs(np.diagonal(states, axis1=-2, axis2=-1)).sum(axis=-1)
+    return absum - diag
 
 
 def l1_coherence(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndarray:
@@ -66,11 +124,42 @@ def l1_coherence(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndarr
 
     Baumgratz, Cramer & Plenio, PRL 113, 140401 (2014). For a qubit ``C_l1 = 2 |rho_eg|``.
     Its maximum is ``d - 1``; Santos (2021) normalises by ``2^N - 1``.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., d, d)
+        State(s); kets accepted.
+    basis : unitary (d, d) or list of kets, optional
+        Reference basis (columns); default the computational basis.
+    H : Qobj or ndarray, optional
+        Use the eigenbasis of a *non-degenerate* ``H`` (the result does not depend on the
+        eigenvectors' phases or order).
+
+    Returns
+    -------
+    float or ndarray (...)
+        ``C_l1`` in ``[0, d - 1]`` (dimensionless).
+
+    Raises
+    ------
+    ValueError
+        A degenerate ``H`` (the l1 norm would depend on the eigenvectors chosen inside a
+        degenerate eigenspace: pass ``basis=``, or use
+        :func:`relative_entropy_coherence`, defined on eigenspaces); ``basis`` and ``H``
+        both given; invalid ``rho``, ``H`` or ``basis``.
     """
-    states, single = _in_basis(rho, basis, H)
-    absum = np.abs(states).sum(axis=(-2, -1))
-    diag = np.abs(np.diagonal(states, axis1=-2, axis2=-1)).sum(axis=-1)
-    return _out(absum - diag, single)
+    if H is None:
+        states, single = _in_basis(rho, basis)
+        return _out(_l1(states), single)
+    states, single, _, spaces = _eigenspaces(rho, H, basis)
+    if spaces.degenerate:
+        raise ValueError(
+            "H is degenerate: the l1 coherence in H's eigenbasis depends on which "
+            "eigenvectors are chosen inside a degenerate eigenspace, which H leaves free; "
+            "pass basis= with the basis you mean, or use relative_entropy_coherence(rho, "
+            "H=H), which is defined on H's eigenspaces"
+        )
+    return _out(_l1(spaces.rotate(states)), single)
 
 
 def relative_entropy_coherence(
@@ -79,14 +168,40 @@ def relative_entropy_coherence(
     """Relative entropy of coherence ``S(Delta[rho]) - S(rho)`` (bits by default).
 
     Baumgratz, Cramer & Plenio (2014), Eq. 8; ``Delta`` removes all off-diagonal elements
-    in the reference basis.
+    in the reference basis. With ``H``, ``Delta_H[rho] = sum_k P_k rho P_k`` dephases onto
+    the eigenspaces of ``H`` (relative entropy of block coherence: Aberg,
+    arXiv:quant-ph/0612146; Bischof, Kampermann & Bruss, PRL 123, 110402 (2019)), a function
+    of ``(rho, H)`` alone that reduces to the usual measure when ``H`` is non-degenerate.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., d, d)
+        State(s); kets accepted.
+    basis : unitary (d, d) or list of kets, optional
+        Reference basis (columns); default the computational basis.
+    H : Qobj or ndarray, optional
+        Dephase onto the eigenspaces of ``H`` instead.
+    base : float
+        Logarithm base (> 1): 2 for bits, ``numpy.e`` for nats.
+
+    Returns
+    -------
+    float or ndarray (...)
+        Coherence in ``[0, log_base d]``.
     """
-    states, single = _in_basis(rho, basis, H, check_positivity=False)
-    r = eigvalsh(states)
-    check_spectrum(r, "rho")
-    pops = np.diagonal(states, axis1=-2, axis2=-1).real
-    val = entropy_from_eigs(pops, base) - entropy_from_eigs(r, base)
-    return _out(clip_roundoff(val, np.log(states.shape[-1]), ATOL), single)
+    base = check_base(base)
+    if H is None:
+        states, single, r = states_and_spectrum(rho, "rho")
+        U = reference_basis(states.shape[-1], basis)
+        if U is not None:
+            states = dag(U) @ states @ U
+        dephased = np.diagonal(states, axis1=-2, axis2=-1).real
+    else:
+        states, single, r, spaces = _eigenspaces(rho, H, basis, spectrum=True)
+        dephased = spaces.dephased_spectrum(states)
+    val = entropy_from_eigs(dephased, base) - entropy_from_eigs(r, base)
+    d = states.shape[-1]
+    return _out(clip_roundoff(val, np.log(d) / np.log(base), ATOL), single)
 
 
 def imaginarity(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndarray:
@@ -94,6 +209,22 @@ def imaginarity(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndarra
 
     Hickey & Gour, J. Phys. A 51, 414009 (2018); Wang et al. (2026). Zero iff ``rho`` is
     real in the reference basis.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., d, d)
+        State(s); kets accepted.
+    basis : unitary (d, d) or list of kets, optional
+        Reference basis (columns); default the computational basis.
+    H : None
+        Refused: the imaginarity depends on the phases of the basis vectors, which no
+        Hamiltonian fixes; pass ``basis=``.
+
+    Returns
+    -------
+    float or ndarray (...)
+        Imaginarity in ``[0, d - 1]`` (dimensionless).
     """
-    states, single = _in_basis(rho, basis, H)
+    refuse_hamiltonian(H, "imaginarity")
+    states, single = _in_basis(rho, basis)
     return _out(np.abs(states.imag).sum(axis=(-2, -1)), single)

@@ -1,8 +1,11 @@
 """Entanglement and correlations: concurrence, negativity, entropies, mutual information.
 
-States are bipartitioned by subsystem indices. The subsystem dimensions come from a Qobj's
-``dims``, from the ``dims`` argument, or default to qubits (``d = 2^n``). Entropies are in
-bits by default (``base=2``); pass ``base=numpy.e`` for nats, as ``qutip.entropy_vn`` uses.
+States are bipartitioned by subsystem indices ``subsys`` (distinct integers, at least one,
+leaving at least one subsystem for the other party). The subsystem dimensions come from a
+Qobj's ``dims``, from the ``dims`` argument (which must then agree with them), or default to
+qubits (``d = 2^n``). Entropies are in bits by default (``base=2``); pass ``base=numpy.e``
+for nats, as ``qutip.entropy_vn`` uses. The concurrence needs two qubits: a Qobj must have
+dims ``[2, 2]`` (a plain 4 x 4 array is taken as two qubits).
 """
 
 from __future__ import annotations
@@ -11,19 +14,28 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import qutip
 
 from .. import ops
 from .._linalg import (
+    _ptrace_operators,
     batched,
     clip_roundoff,
     eigvalsh,
     entropy_from_eigs,
     infer_dims,
     partial_transpose,
-    ptrace,
 )
-from .._validate import ATOL, as_states, check_spectrum, states_and_spectrum
+from .._validate import (
+    ATOL,
+    as_states,
+    as_two_qubit_states,
+    check_base,
+    check_dims,
+    check_spectrum,
+    check_subsystems,
+    qobj_dims,
+    states_and_spectrum,
+)
 
 __all__ = [
     "concurrence",
@@ -43,12 +55,15 @@ def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
 
 
 def state_dims(rho: Any, d: int, dims: Sequence[int] | None = None) -> list[int]:
-    """Subsystem dimensions of ``rho``: ``dims`` if given, else a Qobj's dims, else qubits."""
-    if dims is None and isinstance(rho, qutip.Qobj):
-        dims = rho.dims[0]
-    elif dims is None and isinstance(rho, list | tuple) and rho and isinstance(rho[0], qutip.Qobj):
-        dims = rho[0].dims[0]
-    return infer_dims(d, dims)
+    """Subsystem dimensions of ``rho``: ``dims`` if given (it must agree with a Qobj's dims),
+    else a Qobj's dims, else qubits."""
+    qdims = qobj_dims(rho, "rho")
+    if dims is None:
+        return infer_dims(d, qdims)
+    out = check_dims(dims, d, "dims")
+    if qdims is not None and out != qdims:
+        raise ValueError(f"dims={out} disagree with rho's Qobj dims {qdims}")
+    return out
 
 
 def concurrence(rho: Any) -> float | np.ndarray:
@@ -60,11 +75,22 @@ def concurrence(rho: Any) -> float | np.ndarray:
     complex-symmetric ``A^T (sy x sy) A`` (they do not change under ``A -> A U``). ``A`` is the
     Cholesky factor where ``rho`` is positive definite (which also proves positivity), else
     ``V sqrt(w)`` from ``eigh``; the two agree to ~1e-15 on full-rank states.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., 4, 4)
+        Two-qubit state(s); a Qobj must have dims ``[2, 2]``.
+
+    Returns
+    -------
+    float or ndarray (...)
+        Concurrence in ``[0, 1]``.
     """
-    states, single = as_states(rho, "rho", check_positivity=False)
-    if states.shape[-1] != 4:
-        raise ValueError(f"concurrence needs a two-qubit state (d = 4), got d = {states.shape[-1]}")
-    w_min, s = batched(_wootters_chunk, states)
+    states, single = as_two_qubit_states(rho, "rho", check_positivity=False)
+    try:
+        w_min, s = batched(_wootters_chunk, states)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"rho: the eigen/singular value solver failed ({exc})") from None
     check_spectrum(w_min, "rho")
     c = s[..., 0] - s[..., 1] - s[..., 2] - s[..., 3]
     return _out(np.maximum(c, 0.0), single)
@@ -90,20 +116,47 @@ def _wootters_chunk(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return w_min, np.linalg.svd(M, compute_uv=False)
 
 
-def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
-    states, single = as_states(rho, "rho")
+def _bipartition(
+    rho: Any, subsys: Any, dims: Sequence[int] | None, spectrum: bool = False
+) -> tuple[np.ndarray, bool, np.ndarray | None, list[int], list[int], list[int]]:
+    """Validated ``(states, single, eigenvalues or None, dims, A, B)`` with A = ``subsys``
+    and B the remaining subsystems (both non-empty)."""
+    if spectrum:
+        states, single, r = states_and_spectrum(rho, "rho")
+    else:
+        (states, single), r = as_states(rho, "rho"), None
     dd = state_dims(rho, states.shape[-1], dims)
-    eigs = eigvalsh(partial_transpose(states, subsys, dd))
-    return eigs, single
+    a = check_subsystems(subsys, len(dd), "subsys", leave_one=True)
+    b = [i for i in range(len(dd)) if i not in a]
+    return states, single, r, dd, a, b
+
+
+def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
+    states, single, _, dd, a, _ = _bipartition(rho, subsys, dims)
+    return eigvalsh(partial_transpose(states, a, dd), "rho"), single
 
 
 def negativity(
     rho: Any, subsys: int | Sequence[int] = 0, dims: Sequence[int] | None = None
 ) -> float | np.ndarray:
-    """Negativity ``N = (||rho^{T_A}||_1 - 1) / 2`` = sum of |negative eigenvalues| of
-    the partial transpose on ``subsys`` (Vidal & Werner, PRA 65, 032314 (2002)).
+    """Negativity ``N = (||rho^{T_A}||_1 - 1) / 2``, the sum of the moduli of the negative
+    eigenvalues of the partial transpose on ``subsys`` (Vidal & Werner, PRA 65, 032314 (2002)).
 
     Matches ``qutip.negativity(rho, subsys, method='tracenorm')``; for a Bell state N = 1/2.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., d, d)
+        State(s).
+    subsys : int or sequence of int
+        Party A (transposed); the other subsystems are party B.
+    dims : sequence of int, optional
+        Subsystem dimensions (default: the Qobj's dims, else qubits).
+
+    Returns
+    -------
+    float or ndarray (...)
+        Negativity >= 0 (dimensionless).
     """
     eigs, single = _pt_eigs(rho, subsys, dims)
     return _out(np.clip(-eigs, 0.0, None).sum(axis=-1), single)
@@ -112,25 +165,17 @@ def negativity(
 def log_negativity(
     rho: Any, subsys: int | Sequence[int] = 0, dims: Sequence[int] | None = None
 ) -> float | np.ndarray:
-    """Logarithmic negativity ``log2 ||rho^{T_A}||_1`` (Vidal & Werner 2002), in ebits."""
+    """Logarithmic negativity ``log2 ||rho^{T_A}||_1`` (Vidal & Werner 2002), in ebits (>= 0).
+
+    Arguments as for :func:`negativity`.
+    """
     eigs, single = _pt_eigs(rho, subsys, dims)
-    return _out(np.log2(np.abs(eigs).sum(axis=-1)), single)
+    return _out(clip_roundoff(np.log2(np.abs(eigs).sum(axis=-1)), 1.0, ATOL), single)
 
 
 def _subsystem_entropy(states: np.ndarray, keep: Sequence[int], dims: list[int], base: float):
-    reduced = ptrace(states, keep, dims)
-    return entropy_from_eigs(eigvalsh(reduced), base)
-
-
-def _split(subsys: int | Sequence[int], n: int) -> tuple[list[int], list[int]]:
-    a = [subsys] if isinstance(subsys, int | np.integer) else list(subsys)
-    a = sorted({int(i) for i in a})
-    if not a or a[0] < 0 or a[-1] >= n:
-        raise ValueError(f"subsys must name subsystems in 0..{n - 1}, got {subsys!r}")
-    b = [i for i in range(n) if i not in a]
-    if not b:
-        raise ValueError("subsys must leave at least one subsystem for the other party")
-    return a, b
+    reduced = _ptrace_operators(states, list(keep), dims)
+    return entropy_from_eigs(eigvalsh(reduced, "rho"), base)
 
 
 def entanglement_entropy(
@@ -143,11 +188,27 @@ def entanglement_entropy(
 
     For a pure global state this is the entanglement entropy (bits by default); equals
     ``qutip.entropy_vn(rho.ptrace(subsys), base)``.
+
+    Parameters
+    ----------
+    rho : Qobj, ndarray or batch (..., d, d)
+        State(s).
+    subsys : int or sequence of int
+        Subsystems kept (party A); at least one must be traced out.
+    dims : sequence of int, optional
+        Subsystem dimensions (default: the Qobj's dims, else qubits).
+    base : float
+        Logarithm base (> 1): 2 for bits, ``numpy.e`` for nats.
+
+    Returns
+    -------
+    float or ndarray (...)
+        Entropy in ``[0, log_base d_A]``.
     """
-    states, single = as_states(rho, "rho")
-    dd = state_dims(rho, states.shape[-1], dims)
-    a, _ = _split(subsys, len(dd))
-    return _out(_subsystem_entropy(states, a, dd, base), single)
+    base = check_base(base)
+    states, single, _, dd, a, _ = _bipartition(rho, subsys, dims)
+    val = _subsystem_entropy(states, a, dd, base)
+    return _out(clip_roundoff(val, np.log(states.shape[-1]) / np.log(base), ATOL), single)
 
 
 def mutual_information(
@@ -157,13 +218,16 @@ def mutual_information(
     base: float = 2.0,
 ) -> float | np.ndarray:
     """Quantum mutual information ``I(A:B) = S(A) + S(B) - S(AB)`` with A = ``subsys`` and B
-    the remaining subsystems (bits by default). Zero iff the state is a product."""
-    states, single, r = states_and_spectrum(rho, "rho")
-    dd = state_dims(rho, states.shape[-1], dims)
-    a, b = _split(subsys, len(dd))
+    the remaining subsystems (bits by default). Zero iff the state is a product.
+
+    Arguments as for :func:`entanglement_entropy`; returns ``I >= 0`` (in units of
+    ``log base``).
+    """
+    base = check_base(base)
+    states, single, r, dd, a, b = _bipartition(rho, subsys, dims, spectrum=True)
     val = (
         _subsystem_entropy(states, a, dd, base)
         + _subsystem_entropy(states, b, dd, base)
         - entropy_from_eigs(r, base)
     )
-    return _out(clip_roundoff(val, np.log(states.shape[-1]), ATOL), single)
+    return _out(clip_roundoff(val, np.log(states.shape[-1]) / np.log(base), ATOL), single)

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_int
-from .coherence import l1_coherence
+from .._validate import _is_index, as_states, check_int, qobj_dims
+from .coherence import _l1
 from .correlations import concurrence
 
 __all__ = [
@@ -51,12 +51,25 @@ def _pair_indices(N: int, n: int, m: int) -> np.ndarray:
 
 
 def _as_array(states: Any) -> np.ndarray:
-    if hasattr(states, "full"):
-        states = states.full()
-    arr = np.asarray(states)
-    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
-        raise ValueError("states must be a density matrix or a batch (..., d, d)")
-    return arr
+    """Validated N-qubit states ``(..., 2**N, 2**N)``: finite, Hermitian, unit trace, and a
+    Qobj's dims all 2 (positivity is checked on the two-cell reduced states, not on the full
+    matrices)."""
+    dims = qobj_dims(states, "states")
+    if dims is not None and any(x != 2 for x in dims):
+        raise ValueError(f"states must be N-qubit states (Qobj dims [2, 2, ...]), got dims {dims}")
+    return as_states(states, "states", check_positivity=False)[0]
+
+
+def _check_pair(pair: Any, N: int, name: str) -> tuple[int, int]:
+    try:
+        n, m = pair
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be pairs of cells (n, m), got {pair!r}") from None
+    if not (_is_index(n) and _is_index(m)) or n == m or not (0 <= n < N and 0 <= m < N):
+        raise ValueError(
+            f"{name} must join two distinct cells (integers) in 0..{N - 1}, got {pair!r}"
+        )
+    return int(n), int(m)
 
 
 def pair_reduced_states(
@@ -74,14 +87,23 @@ def pair_reduced_states(
         Distinct cells; the reduced state is in the order ``(min, max)``.
     n_sites : int, optional
         Number of qubits (checked against the dimension).
+
+    Raises
+    ------
+    ValueError
+        Invalid states (NaN/inf, not Hermitian or of unit trace, not ``2**N``-dimensional)
+        or pairs (not two distinct integer cells in ``0..N-1``).
     """
-    arr = _as_array(states)
+    return _pair_reduced(_as_array(states), pairs, n_sites)
+
+
+def _pair_reduced(arr: np.ndarray, pairs: Any, n_sites: int | None) -> np.ndarray:
     N = _n_sites(arr.shape[-1], n_sites)
+    if isinstance(pairs, str | bytes) or len(pairs) == 0:
+        raise ValueError("pairs must contain at least one pair of cells")
     out = np.empty(arr.shape[:-2] + (len(pairs), 4, 4), dtype=complex)
-    for p, (n, m) in enumerate(pairs):
-        n, m = int(n), int(m)
-        if n == m or not (0 <= n < N and 0 <= m < N):
-            raise ValueError(f"pairs must join two distinct cells in 0..{N - 1}, got ({n}, {m})")
+    for p, pair in enumerate(pairs):
+        n, m = _check_pair(pair, N, "pairs")
         idx = _pair_indices(N, min(n, m), max(n, m))
         out[..., p, :, :] = arr[..., idx[:, None, :], idx[None, :, :]].sum(axis=-1)
     return out
@@ -91,9 +113,7 @@ def pairwise_concurrence(
     states: Any, pairs: Sequence[tuple[int, int]], n_sites: int | None = None
 ) -> np.ndarray:
     """Wootters concurrence ``C_nm`` of each pair's reduced state, shape ``(..., P)``."""
-    if len(pairs) == 0:
-        raise ValueError("pairs must contain at least one pair of cells")
-    return np.asarray(concurrence(pair_reduced_states(states, pairs, n_sites)))
+    return np.asarray(concurrence(_pair_reduced(_as_array(states), pairs, n_sites)))
 
 
 def mean_pairwise_concurrence(
@@ -105,7 +125,7 @@ def mean_pairwise_concurrence(
     reduced state. Returns a float for one state, an array ``(...)`` for a batch.
     """
     arr = _as_array(states)
-    c = pairwise_concurrence(arr, edges, n_sites).mean(axis=-1)
+    c = np.asarray(concurrence(_pair_reduced(arr, edges, n_sites))).mean(axis=-1)
     return float(c) if arr.ndim == 2 else c
 
 
@@ -115,9 +135,9 @@ def normalised_l1_coherence(states: Any) -> float | np.ndarray:
     ``C(rho) = (1 / (d - 1)) sum_{i != j} |rho_ij|`` in the computational (energy) basis; equals
     1 for ``|+>^{x N}``.
     """
-    arr = _as_array(states)
+    arr, single = as_states(states, "states")
     d = arr.shape[-1]
     if d < 2:
         raise ValueError("normalised_l1_coherence needs d >= 2")
-    c = l1_coherence(arr)
-    return c / (d - 1)
+    c = _l1(arr) / (d - 1)
+    return float(c) if single else c

@@ -19,7 +19,7 @@ leaves ``Tr T^T T`` and the spectrum of ``T^T T`` (hence both measures) unchange
 
 Wang et al. (2026, arXiv:2605.11399) use both along the charging of a two-qubit battery; for
 their pure one-excitation states ``F3 = sqrt(1 + 2 C^2)`` and ``B = 2 sqrt(1 + C^2)`` with ``C``
-the concurrence (SPEC.md, section 003).
+the concurrence.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from .._validate import as_states
+from .._linalg import eigvalsh
+from .._validate import as_two_qubit_states
 
 __all__ = ["correlation_matrix", "steering", "bell_chsh"]
 
@@ -48,12 +49,7 @@ def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
 
 
 def _two_qubit_states(rho: Any) -> tuple[np.ndarray, bool]:
-    states, single = as_states(rho, "rho")
-    if states.shape[-1] != 4:
-        raise ValueError(
-            f"rho must be a two-qubit state (dimension 4), got dimension {states.shape[-1]}"
-        )
-    return states, single
+    return as_two_qubit_states(rho, "rho")
 
 
 def correlation_matrix(rho: Any) -> np.ndarray:
@@ -62,7 +58,8 @@ def correlation_matrix(rho: Any) -> np.ndarray:
     Parameters
     ----------
     rho : Qobj, ndarray or batch (..., 4, 4)
-        Two-qubit state(s) (kets accepted), first qubit = first tensor factor.
+        Two-qubit state(s) (kets accepted), first qubit = first tensor factor; a Qobj must
+        have dims ``[2, 2]`` (a plain 4 x 4 array is taken as two qubits).
 
     Returns
     -------
@@ -79,7 +76,7 @@ def _correlations(states: np.ndarray) -> np.ndarray:
 def _tt_eigs(rho: Any) -> tuple[np.ndarray, bool]:
     states, single = _two_qubit_states(rho)
     T = _correlations(states)
-    u = np.linalg.eigvalsh(np.swapaxes(T, -1, -2) @ T)  # ascending, >= 0 up to round-off
+    u = eigvalsh(np.swapaxes(T, -1, -2) @ T, "rho")  # ascending, >= 0 up to round-off
     return np.clip(u, 0.0, None), single
 
 

@@ -26,15 +26,16 @@ Wang, Huang & Zhang, "Correlations between quantum battery capacity and quantum 
 for two-qubit system" (arXiv:2605.11399; we only have a news summary) state that they
 quantify texture "using the trace distance measure ``T_tr(rho) = [1/2] Tr|rho - f_1|``", so
 that is the documented definition and the one implemented. The summary's "1 Tr" is a garbled
-fraction; we use the factor 1/2 (SPEC.md, section 003), the usual trace-distance
+fraction; we use the factor 1/2, the usual trace-distance
 normalisation, which puts ``T_tr`` in ``[0, 1)``. For a pure state
 ``T_tr = sqrt(1 - |<f_1|psi>|^2)``. Parisio's rugosity is a different (log-type) monotone of
 the same resource and is not what the battery paper plots, so it is not implemented.
 
-Basis: the computational basis (index 0 = ground) unless ``basis`` or ``H`` is given, as
-for :func:`qbtoolkit.l1_coherence`. ``f_1`` is invariant under re-ordering the basis, so the
+Basis: the computational basis (index 0 = ground) unless ``basis`` is given, as for
+:func:`qbtoolkit.l1_coherence`. ``f_1`` is invariant under re-ordering the basis, so the
 toolkit's ground-first ordering and the paper's spin labelling give the same texture; the
-*phases* of the basis vectors do matter.
+*phases* of the basis vectors do matter (``|f_1>`` changes with them), and since no
+Hamiltonian fixes the phases of its eigenvectors, ``H=`` is refused: pass ``basis=``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from typing import Any
 
 import numpy as np
 
-from .coherence import _in_basis
+from .._linalg import eigvalsh
+from .coherence import _in_basis, refuse_hamiltonian
 
 __all__ = ["state_texture"]
 
@@ -60,17 +62,24 @@ def state_texture(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndar
         State(s); kets accepted.
     basis : unitary (d, d) or list of kets, optional
         Reference basis (columns); default the computational basis.
-    H : Qobj or ndarray, optional
-        Use the eigenbasis of ``H`` (ascending energy) as reference basis instead.
+    H : None
+        Refused: the texture depends on the phases of the basis vectors (through ``f_1``),
+        which no Hamiltonian fixes; pass ``basis=``.
 
     Returns
     -------
     float or ndarray (...)
         Texture in ``[0, 1)``, dimensionless; 0 only for ``f_1`` itself. A qubit with
         Bloch vector ``r`` has ``T_tr = |r - e_x| / 2``.
+
+    Raises
+    ------
+    ValueError
+        ``H`` given; invalid ``rho`` or ``basis``.
     """
-    states, single = _in_basis(rho, basis, H)
+    refuse_hamiltonian(H, "state_texture")
+    states, single = _in_basis(rho, basis)
     d = states.shape[-1]
     diff = states - np.full((d, d), 1.0 / d)
-    val = 0.5 * np.abs(np.linalg.eigvalsh(diff)).sum(axis=-1)
+    val = 0.5 * np.abs(eigvalsh(diff, "rho")).sum(axis=-1)
     return float(val) if single else np.asarray(val)

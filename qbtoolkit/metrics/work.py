@@ -19,6 +19,14 @@ the eigenvalues of ``rho`` and
   Downing-Ukhtary script-A is its negative, ``E - A``),
 * capacity        ``active - passive = sum_k eps_k (r_k - r_{d-1-k})`` (Yang et al., Eq. 2),
   equal to ergotropy + antiergotropy and invariant under ``rho -> U rho U^dag``.
+
+Scale and precision. Ergotropy, antiergotropy, capacity and their incoherent/coherent split
+do not change under ``H -> H + c I`` (the eigenvalues of ``rho`` sum to its trace), so they are
+computed with ``H`` centred on the mean of its spectrum, ``H - (Tr H / d) I``: an energy offset
+costs no digits, and round-off is relative to the spread of the spectrum, the scale that
+matters. Every tolerance is relative to that spread; multiplying ``H`` by ``c`` multiplies
+every energetic result by ``c`` (``c^2`` for the variance) and nothing else. ``H`` of any
+precision (float32, complex64, integers) is converted to double first.
 """
 
 from __future__ import annotations
@@ -28,8 +36,15 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import clip_roundoff, dag, eigvalsh
-from .._validate import ATOL, as_hamiltonian, as_states, states_and_spectrum
+from .._linalg import DEGENERACY_RTOL, clip_roundoff, dag, eigenspace_labels, eigh, eigvalsh
+from .._validate import (
+    ATOL,
+    as_hamiltonian,
+    as_states,
+    input_eps,
+    qobj_dims,
+    states_and_spectrum,
+)
 
 __all__ = [
     "energy",
@@ -45,6 +60,11 @@ __all__ = [
 
 
 def _out(x: np.ndarray, single: bool) -> float | np.ndarray:
+    if not np.all(np.isfinite(x)):
+        raise ValueError(
+            "the result overflows double precision: the energies of H are too large "
+            "(rescale H, e.g. measure energies in a larger unit)"
+        )
     return float(x) if single else np.asarray(x)
 
 
@@ -60,9 +80,10 @@ def _prepare(
         states, single, r = states_and_spectrum(rho, "rho")
     else:
         (states, single), r = as_states(rho, "rho"), None
-    if isinstance(rho, qutip.Qobj) and isinstance(H, qutip.Qobj) and rho.dims[0] != H.dims[0]:
+    rho_dims = qobj_dims(rho, "rho")
+    if rho_dims is not None and isinstance(H, qutip.Qobj) and rho_dims != H.dims[0]:
         raise ValueError(
-            f"H has subsystem dims {H.dims[0]} but rho has dims {rho.dims[0]}; "
+            f"H has subsystem dims {H.dims[0]} but rho has dims {rho_dims}; "
             "pass the Hamiltonian of the subsystem rho describes"
         )
     Harr = as_hamiltonian(H, "H", dim=states.shape[-1])
@@ -76,6 +97,15 @@ def _is_diagonal(Harr: np.ndarray) -> bool:
     return Harr.ndim == 2 and not np.any(Harr - np.diag(np.diagonal(Harr)))
 
 
+def _centre(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(H - c I, c)`` with ``c = Tr H / d`` (per matrix of a batch), the mean of the
+    spectrum: removes an energy offset before any eigensolve, so eigenvalues are accurate to
+    round-off of the spread instead of the offset."""
+    d = Harr.shape[-1]
+    c = np.trace(Harr, axis1=-2, axis2=-1).real / d
+    return Harr - c[..., None, None] * np.eye(d), c
+
+
 def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ascending spectrum and eigenvectors of H; a diagonal H (the usual battery
     Hamiltonian, e.g. a 4096 x 4096 network ``H_battery``) is sorted, not diagonalised."""
@@ -83,14 +113,17 @@ def _h_eigh(Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         diag = np.diagonal(Harr).real
         order = np.argsort(diag, kind="stable")
         return diag[order], np.eye(Harr.shape[0])[:, order]
-    return np.linalg.eigh(Harr)
+    Hc, c = _centre(Harr)
+    eps, V = eigh(Hc, "H")
+    return eps + c[..., None], V
 
 
 def _h_spectrum(Harr: np.ndarray) -> np.ndarray:
     """Ascending spectrum of H (sorted diagonal when H is diagonal)."""
     if _is_diagonal(Harr):
         return np.sort(np.diagonal(Harr).real)
-    return np.linalg.eigvalsh(Harr)
+    Hc, c = _centre(Harr)
+    return eigvalsh(Hc, "H") + c[..., None]
 
 
 def _energy(states: np.ndarray, Harr: np.ndarray) -> np.ndarray:
@@ -104,8 +137,31 @@ def _spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool
     return _energy(states, Harr), r, _h_spectrum(Harr), single
 
 
+def _centred_energy_and_spectrum(
+    states: np.ndarray, Harr: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(Tr(rho H_c), ascending spectrum of H_c)`` with ``H_c = H - (Tr H / d) I``.
+    A diagonal H needs only the diagonal of rho (``O(d)`` per state)."""
+    if _is_diagonal(Harr):
+        h = np.diagonal(Harr).real
+        h = h - h.mean()
+        pops = np.diagonal(states, axis1=-2, axis2=-1).real
+        return pops @ h, np.sort(h)
+    Hc, _ = _centre(Harr)
+    return _energy(states, Hc), eigvalsh(Hc, "H")
+
+
+def _centred_spectra(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """``(E_c, r, eps_c, single)`` like :func:`_spectra` but for the centred ``H_c``: the core
+    of every metric invariant under ``H -> H + c I``."""
+    states, Harr, single, r = _prepare(rho, H, spectrum=True)
+    E, eps = _centred_energy_and_spectrum(states, Harr)
+    return E, r, eps, single
+
+
 def _scale(eps: np.ndarray) -> np.ndarray:
-    """Energy scale of H (largest |eigenvalue|) for the round-off tolerance."""
+    """Energy scale of the (centred) spectrum, largest |eigenvalue|, for round-off tolerances:
+    between half the spread and the spread of H's spectrum."""
     return np.max(np.abs(eps), axis=-1)
 
 
@@ -115,6 +171,64 @@ def _passive_energy(r: np.ndarray, eps: np.ndarray) -> np.ndarray:
 
 def _active_energy(r: np.ndarray, eps: np.ndarray) -> np.ndarray:
     return np.sum(r * eps, axis=-1)
+
+
+class _Eigenspaces:
+    """The eigenspaces of a Hermitian H, resolved scale-free.
+
+    ``eps`` is the centred ascending spectrum; ``V`` the eigenvectors (columns), or None for
+    a diagonal H, whose computational basis already is an eigenbasis (then nothing is
+    rotated); ``labels[..., k]`` names the eigenspace of the k-th working-basis vector
+    (eigenbasis order, or the computational order for a diagonal H). Levels closer than
+    ``DEGENERACY_RTOL * spread`` -- or than ``16 d eps_in max |H_ij|``, the resolution of H's
+    entries in the precision ``eps_in`` they were given in -- form one eigenspace, so
+    ``H -> c H`` (c > 0) and ``H -> H + c I`` give the same eigenspaces.
+    """
+
+    def __init__(self, Harr: np.ndarray, eps_in: float):
+        d = Harr.shape[-1]
+        floor = 16 * d * eps_in * np.max(np.abs(Harr), axis=(-2, -1))
+        rtol = DEGENERACY_RTOL
+        if _is_diagonal(Harr):
+            h = np.diagonal(Harr).real
+            h = h - h.mean()
+            order = np.argsort(h, kind="stable")
+            self.eps, self.V = h[order], None
+            sorted_labels = eigenspace_labels(self.eps, np.maximum(rtol * np.ptp(h), floor))
+            self.labels = np.empty_like(sorted_labels)
+            self.labels[order] = sorted_labels
+        else:
+            Hc, _ = _centre(Harr)
+            self.eps, self.V = eigh(Hc, "H")
+            spread = self.eps[..., -1] - self.eps[..., 0]
+            self.labels = eigenspace_labels(self.eps, np.maximum(rtol * spread, floor))
+
+    @property
+    def degenerate(self) -> bool:
+        """True if some eigenspace has dimension > 1."""
+        return bool(np.any(np.max(self.labels, axis=-1) < self.labels.shape[-1] - 1))
+
+    def rotate(self, states: np.ndarray) -> np.ndarray:
+        """States in the working basis, ``V^dag rho V``."""
+        return states if self.V is None else dag(self.V) @ states @ self.V
+
+    def populations(self, states: np.ndarray) -> np.ndarray:
+        """Diagonal ``<v_k|rho|v_k>`` in the working basis, shape (..., d)."""
+        if self.V is None:
+            return np.diagonal(states, axis1=-2, axis2=-1).real
+        return np.sum(self.V.conj() * (states @ self.V), axis=-2).real
+
+    def dephase(self, states: np.ndarray) -> np.ndarray:
+        """Block dephasing ``sum_k P_k rho P_k`` onto the eigenspaces (working basis)."""
+        same = self.labels[..., :, None] == self.labels[..., None, :]
+        return self.rotate(states) * same
+
+    def dephased_spectrum(self, states: np.ndarray) -> np.ndarray:
+        """Ascending eigenvalues of ``sum_k P_k rho P_k`` (..., d): the populations when every
+        eigenspace is one-dimensional, else the spectra of the diagonal blocks."""
+        if not self.degenerate:
+            return np.sort(self.populations(states), axis=-1)
+        return eigvalsh(self.dephase(states), "rho")
 
 
 def energy(rho: Any, H: Any) -> float | np.ndarray:
@@ -131,6 +245,11 @@ def energy(rho: Any, H: Any) -> float | np.ndarray:
     -------
     float or ndarray
         Energy (same unit as ``H``).
+
+    Raises
+    ------
+    ValueError
+        Invalid ``rho`` (not a state, NaN/inf) or ``H`` (not Hermitian, NaN/inf, wrong size).
     """
     states, Harr, single, _ = _prepare(rho, H)
     return _out(_energy(states, Harr), single)
@@ -188,9 +307,15 @@ def ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     Returns
     -------
     float or ndarray
-        Ergotropy >= 0 in the units of ``H`` (round-off below zero is clipped).
+        Ergotropy >= 0 in the units of ``H`` (round-off below zero, relative to the spread
+        of H's spectrum, is clipped).
+
+    Raises
+    ------
+    ValueError
+        Invalid ``rho`` or ``H`` (see :func:`energy`).
     """
-    E, r, eps, single = _spectra(rho, H)
+    E, r, eps, single = _centred_spectra(rho, H)
     return _out(clip_roundoff(E - _passive_energy(r, eps), _scale(eps)), single)
 
 
@@ -200,7 +325,7 @@ def antiergotropy(rho: Any, H: Any) -> float | np.ndarray:
     The energy that can still be charged unitarily: Yang et al., PRL 131, 030402 (2023).
     Downing & Ukhtary's script-A (their Eq. 19) is ``-A``.
     """
-    E, r, eps, single = _spectra(rho, H)
+    E, r, eps, single = _centred_spectra(rho, H)
     return _out(clip_roundoff(_active_energy(r, eps) - E, _scale(eps)), single)
 
 
@@ -211,52 +336,62 @@ def capacity(rho: Any, H: Any) -> float | np.ndarray:
     passive states; ``K = ergotropy + antiergotropy``, invariant under unitaries on ``rho``.
     For a qubit ``K = omega (lambda_+ - lambda_-)`` (Downing & Ukhtary Eq. 52).
     """
-    _, r, eps, single = _spectra(rho, H)
+    _, r, eps, single = _centred_spectra(rho, H)
     K = _active_energy(r, eps) - _passive_energy(r, eps)
     return _out(clip_roundoff(K, _scale(eps)), single)
 
 
-def _dephase_in_eigenbasis(states: np.ndarray, Harr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (dephased states in H's eigenbasis, eps): coherences between different energies
-    are removed; coherences inside a degenerate eigenspace are kept (basis independent)."""
-    eps, V = _h_eigh(Harr)
-    in_eig = dag(V) @ states @ V
-    scale = max(1.0, float(np.max(np.abs(eps), initial=0.0)))
-    same = np.abs(eps[..., :, None] - eps[..., None, :]) <= 1e-9 * scale
-    return in_eig * same, eps
-
-
 def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
-    """Incoherent ergotropy: the ergotropy of ``rho`` dephased in ``H``'s eigenbasis.
+    """Incoherent ergotropy: the ergotropy of ``rho`` dephased onto ``H``'s eigenspaces.
 
-    Francica et al., PRL 125, 180603 (2020): ``Erg_i(rho) = Erg(Delta_H[rho])`` where
-    ``Delta_H`` removes coherences between different energy eigenvalues (coherences within
-    a degenerate eigenspace carry no energetic coherence and are kept).
+    Francica et al., PRL 125, 180603 (2020): ``Erg_i(rho) = Erg(Delta_H[rho])`` with the
+    block dephasing ``Delta_H[rho] = sum_k P_k rho P_k`` onto the eigenspaces ``P_k`` of ``H``:
+    coherences between different energies are removed, those inside a degenerate eigenspace
+    carry no energetic coherence and are kept, so the result does not depend on the
+    eigenvectors chosen. Levels closer than ``1e-9`` of the spectrum's spread are one
+    eigenspace (see :class:`_Eigenspaces`).
     """
     states, Harr, single, _ = _prepare(rho, H)
-    deph, eps = _dephase_in_eigenbasis(states, Harr)
-    r = eigvalsh(deph)
-    E = _energy(states, Harr)
-    return _out(clip_roundoff(E - _passive_energy(r, eps), _scale(eps)), single)
+    spaces = _Eigenspaces(Harr, input_eps(H))
+    E, _ = _centred_energy_and_spectrum(states, Harr)
+    passive = _passive_energy(spaces.dephased_spectrum(states), spaces.eps)
+    return _out(clip_roundoff(E - passive, _scale(spaces.eps)), single)
 
 
 def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
-    """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0`` (Francica et al., PRL 125, 180603)."""
+    """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0`` (Francica et al., PRL 125, 180603),
+    with the eigenspace dephasing of :func:`incoherent_ergotropy`."""
     states, Harr, single, r = _prepare(rho, H, spectrum=True)
-    deph, eps = _dephase_in_eigenbasis(states, Harr)
-    r_deph = eigvalsh(deph)
+    spaces = _Eigenspaces(Harr, input_eps(H))
     # Erg - Erg_i = passive(dephased) - passive(rho): the energies cancel exactly.
-    diff = _passive_energy(r_deph, eps) - _passive_energy(r, eps)
-    return _out(clip_roundoff(diff, _scale(eps)), single)
+    diff = _passive_energy(spaces.dephased_spectrum(states), spaces.eps) - _passive_energy(
+        r, spaces.eps)
+    return _out(clip_roundoff(diff, _scale(spaces.eps)), single)
 
 
 def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
-    """Energy variance ``sigma_E^2 = Tr(rho H^2) - Tr(rho H)^2`` (energy units squared).
+    """Energy variance ``sigma_E^2 = Tr(rho (H - E)^2)``, ``E = Tr(rho H)`` (energy units
+    squared).
 
     Downing & Ukhtary Eq. 9; for their battery qubit ``sigma_E^2 = omega_b^2 n (1 - n)``
-    (the corrected Eq. 36).
+    (the corrected Eq. 36). Computed without the cancellation of ``<H^2> - <H>^2``: ``H`` is
+    first centred on the mean of its spectrum (an energy offset costs no digits); a diagonal
+    ``H`` then gives the two-pass sum ``sum_k p_k (eps_k - E)^2`` over the populations
+    ``p_k = rho_kk``, accurate relative to the variance itself; otherwise
+    ``Tr(rho H_c^2) - Tr(rho H_c)^2``, accurate to round-off of the squared spread.
     """
     states, Harr, single, _ = _prepare(rho, H)
-    E = _energy(states, Harr)
-    E2 = _energy(states, Harr @ Harr)
-    return _out(clip_roundoff(E2 - E**2, np.max(np.abs(Harr)) ** 2, ATOL), single)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _out
+        if _is_diagonal(Harr):
+            h = np.diagonal(Harr).real
+            h = h - h.mean()
+            pops = np.diagonal(states, axis1=-2, axis2=-1).real
+            E = pops @ h
+            var = np.sum(pops * (h - E[..., None]) ** 2, axis=-1)
+            norm = np.max(np.abs(h))
+        else:
+            Hc, _ = _centre(Harr)
+            var = _energy(states, Hc @ Hc) - _energy(states, Hc) ** 2
+            norm = np.max(np.sum(np.abs(Hc), axis=-1), axis=-1)  # ||H_c||_inf >= spread / 2
+        var = clip_roundoff(var, (2 * norm) ** 2, ATOL)
+    return _out(var, single)
