@@ -1,6 +1,6 @@
 """qbtoolkit: quantum-battery simulations on top of QuTiP.
 
-Conventions: hbar = k_B = 1; qubit basis index 0 = ground |g>, 1 = excited |e>
+Conventions: hbar = k_B = 1; qubit basis index 0 = ground ``|g>``, 1 = excited ``|e>``
 (``qbtoolkit.ops``). Metrics take a state (Qobj, ndarray or batch ``(..., d, d)``) and,
 where energetic, the Hamiltonian they are measured against.
 """
@@ -12,7 +12,7 @@ from ._linalg import ptrace  # batched partial trace (Qobj, kets, batches)
 from .dynamics import Stage, Trajectory, evolve, optimal_stage_duration, protocol, steady_state
 from .metrics import *  # noqa: F403 (the metric functions, listed in metrics.__all__)
 from .models import BatteryModel
-from .sweep import annotate, sweep  # binds qbtoolkit.sweep to the function
+from .studies import annotate, sweep
 
 try:
     __version__ = version("qbtoolkit")

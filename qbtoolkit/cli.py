@@ -3,6 +3,11 @@
 ``qbtoolkit figures make [IDS ...] [--quick] [--out DIR]`` regenerates figures into
 ``DIR/<paper>/<name>.png`` (default ``figures/``); an id may name one figure
 (``santos_2021/fig2``) or a whole paper (``santos_2021``).
+
+``qbtoolkit sweep CONFIG.toml [--out FILE] [--backend B] [--workers N] [--checkpoint DIR]
+[--fresh]`` runs a study (:mod:`qbtoolkit.studies.config`); the output path is checked before
+anything is computed.  Interrupted (Ctrl-C, exit status 130) or failed, it prints what is saved
+and the command that resumes it.
 """
 
 from __future__ import annotations
@@ -53,14 +58,52 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         ds = run_study(
             args.config, output=args.out, backend=args.backend, workers=args.workers,
-            checkpoint=args.checkpoint, progress=not args.no_progress,
+            checkpoint=args.checkpoint, resume=not args.fresh, progress=not args.no_progress,
         )
+    except KeyboardInterrupt as exc:
+        print("interrupted", file=sys.stderr)
+        _explain(exc, args)
+        return 130
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _explain(exc, args)
         return 2
+    except Exception as exc:  # a failing point: say how to resume, then the traceback
+        _explain(exc, args)
+        raise
     sizes = ", ".join(f"{k}: {v}" for k, v in ds.sizes.items())
     print(f"{ds.attrs['study_output']}: {', '.join(map(str, ds.data_vars))} ({sizes})")
     return 0
+
+
+def _explain(exc: BaseException, args: argparse.Namespace) -> None:
+    """Print the exception's notes (the failing point, what is saved) and the command that
+    resumes the study."""
+    import shlex
+
+    notes = getattr(exc, "__notes__", [])
+    for note in notes:
+        print(note, file=sys.stderr)
+    if "resume=False" in str(exc):
+        print("from the command line: add --fresh to discard the checkpoint and start fresh",
+              file=sys.stderr)
+    if not any(note.startswith("qbtoolkit.sweep: ") and "chunks" in note for note in notes):
+        return  # nothing was computed: there is nothing to resume
+    checkpoint = args.checkpoint
+    if checkpoint is None:
+        from .studies import load_config
+
+        try:
+            checkpoint = load_config(args.config)["study"].get("checkpoint")
+        except ValueError:
+            checkpoint = None
+    argv = [a for a in args.argv if a != "--fresh"]
+    if checkpoint is None:
+        print("no checkpoint: to keep finished points next time, run "
+              f"qbtoolkit {shlex.join(argv)} --checkpoint DIR", file=sys.stderr)
+    else:
+        print(f"resume (computes only the missing points): qbtoolkit {shlex.join(argv)}",
+              file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--backend", choices=("processes", "serial", "dask"))
     p_sweep.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     p_sweep.add_argument("--checkpoint", help="checkpoint directory to write/resume")
+    p_sweep.add_argument("--fresh", action="store_true",
+                         help="discard the checkpoint's finished chunks and start fresh")
     p_sweep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p_sweep.set_defaults(func=_sweep)
     return parser
@@ -92,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qbtoolkit`` console script."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     return int(args.func(args) or 0)
 
 

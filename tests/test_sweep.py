@@ -1,4 +1,8 @@
-"""qbtoolkit.sweep: labelled results, identical backends, checkpoint/resume, bad grids."""
+"""qbtoolkit.sweep: labelled results, identical backends, checkpoint/resume, bad grids.
+
+Checkpoint identity, locks and corrupt files: test_sweep_identity.py, test_sweep_checkpoint.py;
+Ctrl-C, SIGKILL and failing points: test_sweep_interrupt.py.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,7 @@ import pytest
 import xarray as xr
 
 import qbtoolkit as qb
-from qbtoolkit.studies import StudyPoint
-from qbtoolkit.sweep import annotate, sweep
+from qbtoolkit.studies import StudyPoint, annotate, sweep
 
 GRID = {"gamma": [0.1, 0.2, 0.4], "theta": [0.5, 1.5]}
 TIMES = np.linspace(0.0, 4.0, 9)
@@ -179,7 +182,7 @@ def test_serial_equals_processes_equals_dask_localcluster():
 RESUME_MODULE = '''
 import os, time, uuid
 import numpy as np
-from qbtoolkit.sweep import annotate
+from qbtoolkit import annotate
 
 T = np.linspace(0.0, 1.0, 5)
 
@@ -224,7 +227,7 @@ def test_killed_sweep_resumes_only_missing_points(tmp_path, resume_module):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(tmp_path)!r})
-        from qbtoolkit.sweep import sweep
+        from qbtoolkit.studies import sweep
         import {name} as m
         sweep(m.slow_point, {RESUME_GRID!r}, backend="serial", chunk=2,
               checkpoint={str(ckpt)!r}, progress=False)
@@ -282,7 +285,8 @@ def test_checkpoint_from_other_grid_or_function_is_refused(tmp_path, resume_modu
     with pytest.raises(ValueError, match="different grid"):
         sweep(module.slow_point, {"a": [1.0, 2.0, 3.0], "b": [0.5, 1.0, 1.5]}, mode="zip",
               backend="serial", checkpoint=ckpt, progress=False)
-    with pytest.raises(ValueError, match=r"different function .*other_point"):
+    with pytest.raises(ValueError,
+                       match=r"different code \(the function .*slow_point -> .*other_point"):
         sweep(module.other_point, RESUME_GRID, backend="serial", checkpoint=ckpt,
               progress=False)
     with pytest.raises(ValueError, match="chunk=4"):
@@ -313,11 +317,37 @@ def test_checkpoint_from_other_grid_or_function_is_refused(tmp_path, resume_modu
         ({"gamma": [0.1], "theta": [1.0]}, {"backend": "mpi"}, "unknown backend"),
         ({"gamma": [0.1], "theta": [1.0]}, {"workers": 0}, "workers must be an integer >= 1"),
         ({"gamma": [0.1], "theta": [1.0]}, {"client": "tcp://x:1"}, "client is only used"),
+        ({"gamma": [0.1], "theta": [1.0]}, {"resume": False}, "resume=False is only used"),
+        ({"gamma": [0.1], "theta": [1.0]}, {"resume": "no"}, "resume must be True or False"),
+        ({"gamma": [0.1], "theta": [1.0]}, {"version": 1.5}, "version must be"),
+        ({"gamma": [0.1], "theta": [1.0]}, {"version": True}, "version must be"),
+        # non-finite or non-numeric values where numbers are expected
+        ({"gamma": [0.1, np.nan], "theta": [1.0]}, {}, r"grid\['gamma'\] contains NaN or inf"),
+        ({"gamma": [0.1], "theta": np.array([1.0, np.inf])}, {},
+         r"grid\['theta'\] contains NaN or inf \(entry 1 is inf\)"),
+        ({"gamma": [0.1], "theta": [complex(1.0, np.nan)]}, {}, r"grid\['theta'\] contains NaN"),
+        ({"gamma": [0.1, "0.2"], "theta": [1.0]}, {}, r"grid\['gamma'\] mixes numbers and strings"),
+        ({"gamma": [0.1], "theta": [True, 0.5]}, {}, r"grid\['theta'\] mixes booleans and numbers"),
+        ({"gamma": ["0.1", "0.2"], "theta": [1.0]}, {}, r"grid\['gamma'\] gives numbers as str"),
+        ({"gamma": [0.1, None], "theta": [1.0]}, {}, r"grid\['gamma'\] must hold numbers"),
+        ({"gamma": np.array([0.1, None]), "theta": [1.0]}, {}, r"grid\['gamma'\] must hold"),
+        ({"gamma": {0.1, 0.2}, "theta": [1.0]}, {}, r"grid\['gamma'\] is a set"),
+        ({"gamma": "0.1", "theta": [1.0]}, {}, r"grid\['gamma'\] must be a 1-D"),
     ],
 )
 def test_bad_grids_and_arguments(grid, kwargs, match):
     with pytest.raises(ValueError, match=match):
         sweep(decay, grid, progress=False, **{"backend": "serial", **kwargs})
+
+
+def test_grid_of_strings_booleans_and_integers_is_kept_exactly():
+    def f(topology, periodic, n):
+        return {"y": float(n) * (2.0 if periodic else 1.0) * len(topology)}
+
+    ds = sweep(f, {"topology": ["ring", "star"], "periodic": [True, False], "n": [1, 2]},
+               backend="serial", progress=False)
+    assert ds["periodic"].dtype == bool and ds["n"].dtype.kind == "i"
+    assert float(ds["y"].sel(topology="star", periodic=True, n=2)) == 16.0
 
 
 def test_bad_annotation():
@@ -336,4 +366,4 @@ def test_errors_in_func_name_the_point():
 
     with pytest.raises(ArithmeticError, match="boom") as info:
         sweep(fails, {"x": [1, 2]}, backend="processes", workers=2, chunk=1, progress=False)
-    assert any("{'x': 2}" in note for note in getattr(info.value, "__notes__", []))
+    assert any("point x=2" in note for note in getattr(info.value, "__notes__", []))

@@ -21,7 +21,7 @@ from ..metrics import energy, ergotropy
 from ..metrics.graph import mean_pairwise_concurrence, normalised_l1_coherence
 from ..models.network import network
 from ..plotting import label_panels, subplots
-from ..sweep import sweep
+from ..studies import sweep
 from . import register
 
 PAPER = "santos_2021"

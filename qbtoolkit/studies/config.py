@@ -6,8 +6,8 @@ A study builds a model from a builder of :mod:`qbtoolkit.models` at every grid p
     # charging.toml
     [study]
     model = "charger_battery"            # builder name in qbtoolkit.models
-    metrics = ["energy", "ergotropy"]    # qbtoolkit metric names, measured on the battery
-    output = "results/charging.nc"       # netCDF file (qbtoolkit.io.save)
+    metrics = ["energy", "ergotropy"]    # metric names (qbtoolkit.metrics.registry)
+    output = "results/charging.nc"       # netCDF file (qbtoolkit.io.save); ~ is expanded
     # optional: backend = "processes" | "serial" | "dask", workers = 2, chunk = 4,
     #           checkpoint = "results/charging.ckpt", mode = "product" | "zip",
     #           method = "mesolve" | "expm"   (qbtoolkit.evolve)
@@ -24,7 +24,11 @@ A study builds a model from a builder of :mod:`qbtoolkit.models` at every grid p
     stop = 10.0
     num = 101
 
-Relative paths are taken from the current working directory.
+Metrics are measured on the battery's states against its Hamiltonian through
+:func:`qbtoolkit.metrics.registry.evaluate`: for a model stored in a reduced representation
+(e.g. ``collective_battery(N, "tavis_cummings")``, whose battery lives in the symmetric
+subspace) every metric is exact on the full state or refused.  Relative paths are taken from
+the current working directory.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import math
+import numbers
 import os
 import tomllib
 from collections.abc import Mapping
@@ -41,10 +47,14 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from . import metrics as _metrics
-from . import models as _models
-from ._validate import check_choice, check_int
-from .sweep import BACKENDS, MODES, _check_signature, _Grid, sweep
+from .. import models as _models
+from .._validate import check_choice, check_int, check_real
+from ..dynamics.evolve import check_times
+from ..io import check_writable
+from ..metrics import registry
+from .grid import MODES, Grid, check_signature
+from .runners import BACKENDS
+from .sweep import sweep
 
 __all__ = ["StudyPoint", "load_config", "run_study"]
 
@@ -60,7 +70,6 @@ _STUDY_KEYS = {
     "mode",
     "method",
 }
-METRIC_NAMES = tuple(_metrics.__all__)
 
 
 def _builders() -> list[str]:
@@ -79,14 +88,16 @@ def _axis(name: str, spec: Any) -> list[Any]:
     """A grid axis or time list: a list of values or a {start, stop, num} linspace table."""
     if isinstance(spec, Mapping):
         if set(spec) == {"values"}:
-            return list(spec["values"])
+            return _axis(name, spec["values"])
         if set(spec) != {"start", "stop", "num"}:
             raise ValueError(
                 f"{name} must be a list of values or a table {{start, stop, num}}, got keys "
                 f"{sorted(spec)}"
             )
         num = check_int(spec["num"], f"{name}.num", 1)
-        return np.linspace(float(spec["start"]), float(spec["stop"]), num).tolist()
+        start = check_real(spec["start"], f"{name}.start")
+        stop = check_real(spec["stop"], f"{name}.stop")
+        return np.linspace(start, stop, num).tolist()
     if isinstance(spec, list):
         return spec
     raise ValueError(
@@ -94,8 +105,27 @@ def _axis(name: str, spec: Any) -> list[Any]:
     )
 
 
+def _check_finite_params(params: Mapping[str, Any]) -> None:
+    """Numbers among the fixed builder arguments (also inside lists) must be finite."""
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]")
+        elif isinstance(value, numbers.Number) and not isinstance(value, bool):
+            if not all(math.isfinite(x) for x in (complex(value).real, complex(value).imag)):
+                raise ValueError(f"{where} must be finite, got {value!r}")
+
+    for key, value in params.items():
+        walk(value, f"config [params] {key}")
+
+
 def load_config(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """Read and validate a study description (a TOML file or an equivalent dict).
+
+    Parameters
+    ----------
+    config : path or mapping
+        A TOML file (``~`` expanded) or the same structure as a dict.
 
     Returns
     -------
@@ -106,13 +136,14 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str,
     Raises
     ------
     ValueError
-        Unknown tables/keys, an unknown model builder or metric, empty/non-1-D grid axes, grid
-        or fixed parameters that the builder does not take, a parameter both fixed and swept.
+        Unknown tables/keys, an unknown model builder or metric, empty/non-1-D/non-finite grid
+        axes, non-finite fixed parameters or times, grid or fixed parameters that the builder
+        does not take, a parameter both fixed and swept.
     """
     if isinstance(config, Mapping):
         raw = dict(config)
     else:
-        path = Path(config)
+        path = Path(config).expanduser()
         if not path.is_file():
             raise ValueError(f"config {str(path)!r} is not a file")
         try:
@@ -135,11 +166,15 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str,
     metric_list = study["metrics"]
     if isinstance(metric_list, str):
         metric_list = [metric_list]
-    if not metric_list:
-        raise ValueError("config [study] metrics: give at least one metric name")
+    if not isinstance(metric_list, list) or not metric_list:
+        raise ValueError("config [study] metrics: give a list of at least one metric name")
     for m in metric_list:
-        check_choice(m, "config [study] metric", METRIC_NAMES)
+        check_choice(m, "config [study] metric", registry.METRIC_NAMES)
     study["metrics"] = list(metric_list)
+    for key in ("output", "checkpoint"):
+        if key in study and (not isinstance(study[key], str) or not study[key]):
+            raise ValueError(f"config [study] {key} must be a path (a non-empty string), got "
+                             f"{study[key]!r}")
     study.setdefault("backend", "processes")
     study.setdefault("mode", "product")
     study.setdefault("method", "mesolve")
@@ -148,6 +183,7 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str,
     check_choice(study["method"], "config [study] method", ("mesolve", "expm"))
 
     params = dict(raw.get("params") or {})
+    _check_finite_params(params)
     grid_raw = raw.get("grid")
     if not isinstance(grid_raw, Mapping) or not grid_raw:
         raise ValueError("config [grid]: give at least one swept parameter")
@@ -156,15 +192,13 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str,
     if both:
         raise ValueError(f"config: parameter(s) {sorted(both)} are both in [params] and [grid]")
     builder = getattr(_models, study["model"])
-    _Grid(grid, study["mode"])  # empty / non-1-D axes -> ValueError naming the parameter
-    _check_signature(
+    Grid(grid, study["mode"])  # empty / non-1-D / non-finite axes -> ValueError naming them
+    check_signature(
         builder, [*grid, *params], f"model builder {study['model']!r}", "config [grid]/[params]"
     )
     times = None
     if "times" in raw:
-        times = _axis("config [times]", raw["times"])
-        if not times:
-            raise ValueError("config [times]: give at least one time")
+        times = check_times(_axis("config [times]", raw["times"]), "config [times]").tolist()
     return {"study": study, "params": params, "grid": grid, "times": times}
 
 
@@ -173,7 +207,22 @@ class StudyPoint:
     """The function a study sweeps: build the model, run it, evaluate the metrics.
 
     Picklable (a plain dataclass), so it runs on worker processes and Dask workers; its fields
-    enter the sweep's checkpoint hash, so a changed study never resumes an old checkpoint.
+    enter the sweep's checkpoint identity, so a changed study never resumes an old checkpoint.
+    Metrics go through :func:`qbtoolkit.metrics.registry.evaluate` with the model's
+    ``representation``: exact on reduced (e.g. Dicke-basis) models, or refused.
+
+    Parameters
+    ----------
+    model : str
+        Builder name in :mod:`qbtoolkit.models`.
+    params : dict
+        Fixed builder arguments.
+    metrics : tuple of str
+        Metric names (:data:`qbtoolkit.metrics.registry.METRIC_NAMES`).
+    times : tuple of float, optional
+        Times of the evolution (``>= 0``, increasing); None: the steady state.
+    method : str
+        :func:`qbtoolkit.evolve` method.
     """
 
     model: str
@@ -183,8 +232,7 @@ class StudyPoint:
     method: str = "mesolve"
 
     def __call__(self, **point: Any) -> xr.Dataset:
-        from .dynamics import evolve, steady_state
-        from .metrics import registry
+        from ..dynamics import evolve, steady_state
 
         model = getattr(_models, self.model)(**self.params, **point)
         fns = registry.resolve(list(self.metrics))
@@ -203,10 +251,14 @@ def run_study(
     backend: str | None = None,
     workers: int | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
+    resume: bool = True,
     progress: bool = True,
     save: bool = True,
 ) -> xr.Dataset:
     """Run the study described by ``config`` and save it to its output file.
+
+    The output path is checked before anything is computed: ``~`` is expanded, and a path
+    that is a directory or cannot be written is refused at once.
 
     Parameters
     ----------
@@ -214,6 +266,8 @@ def run_study(
         TOML file (see the module docstring) or the same structure as a dict.
     output, backend, workers, checkpoint : optional
         Override the config's ``[study]`` values.
+    resume : bool
+        False: discard the checkpoint's finished chunks and start fresh.
     progress : bool
         Show the sweep's progress bar.
     save : bool
@@ -224,9 +278,18 @@ def run_study(
     xarray.Dataset
         The :func:`qbtoolkit.sweep` result; ``attrs["study_model"]``,
         ``attrs["study_config"]`` (JSON) and ``attrs["study_output"]`` record the study.
+
+    Raises
+    ------
+    ValueError
+        An invalid config (:func:`load_config`), an output path that cannot be written, and
+        everything :func:`qbtoolkit.sweep` refuses.
     """
     cfg = load_config(config)
     study = cfg["study"]
+    out_path = Path(output if output is not None else study["output"]).expanduser()
+    if save:
+        out_path = check_writable(out_path, "output")
     point = StudyPoint(
         model=study["model"],
         params=cfg["params"],
@@ -242,14 +305,15 @@ def run_study(
         backend=backend or study["backend"],
         workers=workers if workers is not None else study.get("workers"),
         chunk=study.get("chunk"),
-        checkpoint=ckpt,
+        checkpoint=None if ckpt is None else Path(ckpt).expanduser(),
+        resume=resume,
         progress=progress,
     )
     ds.attrs["study_model"] = study["model"]
     ds.attrs["study_config"] = json.dumps(cfg, default=str)
-    ds.attrs["study_output"] = str(output if output is not None else study["output"])
+    ds.attrs["study_output"] = str(out_path)
     if save:
-        from .io import save as save_dataset
+        from ..io import save as save_dataset
 
-        save_dataset(ds, ds.attrs["study_output"])
+        save_dataset(ds, out_path)
     return ds
