@@ -127,7 +127,8 @@ def embed(
         )
     factors = [qutip.qeye(d) for d in local]
     factors[site] = op
-    return qutip.tensor(factors)
+    # CSR: the format QuTiP's liouvillian and solvers are fastest with (tensor gives Dia)
+    return qutip.tensor(factors).to("csr")
 
 
 def site_operators(op: qutip.Qobj, n_sites: int) -> list[qutip.Qobj]:

@@ -113,7 +113,7 @@ def test_lossless_optima_from_simulation():
         assert EtE == pytest.approx(np.sin(theta / 2) ** 2, abs=1e-6)  # Eq. 32
         assert tP == pytest.approx(analytic.A, abs=1e-6)  # Eq. 34
         assert PtP == pytest.approx(analytic.B * np.sin(theta / 2) ** 2, abs=1e-6)  # Eq. 35
-    # exact ergotropic-power optimum (Eq. 42, 44; SPEC 001 Fig. 3b/3d)
+    # exact ergotropic-power optimum (Eqs. 42, 44; the optima of the paper's Fig. 3b/3d)
     tq, pq = analysis.optimal_power(Jt, _series(np.pi / 2, Jt=Jt)["erg"])
     assert tq == pytest.approx(1.323922, abs=1e-6)
     assert pq == pytest.approx(0.344355, abs=1e-6)

@@ -4,6 +4,7 @@ from .atom import driven_atom, two_qubit_battery
 from .base import BatteryModel, kossakowski_c_ops
 from .charger import charger_battery
 from .collective import collective_battery, parallel_battery
+from .dicke_basis import collective_operators, dicke_dissipator
 from .network import network, network_edges
 from .thermal import thermal_network
 from .xxz import xxz_charger_battery
@@ -20,4 +21,6 @@ __all__ = [
     "xxz_charger_battery",
     "parallel_battery",
     "collective_battery",
+    "collective_operators",
+    "dicke_dissipator",
 ]

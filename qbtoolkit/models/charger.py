@@ -1,5 +1,5 @@
 """Charger-battery qubit pair (Downing & Ukhtary 2026, "Charging a quantum battery from the
-Bloch sphere"; SPEC.md section 001).
+Bloch sphere").
 
 Subsystem order: charger ``a`` first (index 0), battery ``b`` second (index 1).
 """
@@ -55,8 +55,13 @@ def charger_battery(
     Returns
     -------
     BatteryModel
-        ``battery = (1,)``, ``H_battery = omega * sigma_b^dagger sigma_b`` on the battery qubit.
-        ``params`` holds ``omega, J, theta, phi, gamma``.
+        ``battery = (1,)``, ``H_battery = omega * sigma_b^dagger sigma_b`` on the battery qubit;
+        ``H_local = (omega n_a, omega n_b)``. ``params`` holds ``omega, J, theta, phi, gamma``.
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range.
     """
     omega = check_positive(omega, "omega")
     J = check_positive(J, "J")
@@ -79,4 +84,5 @@ def charger_battery(
         battery=(1,),
         params={"omega": omega, "J": J, "theta": theta, "phi": phi, "gamma": gamma},
         name="charger_battery",
+        H_local=(omega * ops.number(), omega * ops.number()),
     )

@@ -1,16 +1,19 @@
-"""Parallel versus collective charging and the quantum advantage ratio Gamma.
+r"""Parallel versus collective charging of N qubits.
 
-Source: the Rabat group's EPJ Plus (2026) abstract (doi:10.1140/epjp/s13360-026-07815-1)
+After the Rabat group's EPJ Plus (2026) abstract (doi:10.1140/epjp/s13360-026-07815-1), which
 promises a "generalized quantum advantage ratio that incorporates interaction-induced
-corrections". Only the abstract exists, so the definitions here are the ones reconstructed in
-SPEC.md, section 000-C [reconstructed/assumed]:
+corrections". Only the abstract exists, so the ratio is reconstructed from it as the
+Binder / Campaioli ratio (Campaioli et al., PRL 118, 150601 (2017)), the standard figure of
+merit of collective charging:
 
     ``Gamma = P_max(collective) / P_max(parallel)``,  ``P(t) = (E(t) - E(0)) / t``,
 
-the Binder / Campaioli ratio (Campaioli et al., PRL 118, 150601 (2017)). Energies are always
-measured against the bare battery Hamiltonian ``H_B = omega0 sum_i sigma_+^i sigma_-^i``.
+and the chargers are textbook models chosen to show an interaction-induced correction.
+Energies are always measured against the bare battery Hamiltonian
+``H_B = omega0 sum_i sigma_+^i sigma_-^i``.
 
-Models (all charge ``N`` empty qubits):
+Models (all charge ``N`` empty qubits; local decay ``sqrt(gamma) sigma_-^i`` and dephasing
+``sqrt(gamma_phi / 2) sigma_z^i`` optional everywhere):
 
 * :func:`parallel_battery`: each qubit driven on resonance, ``H = (Omega/2) sum_i sigma_x^i``
   (frame rotating at ``omega0``; ``H_B`` commutes with the frame change).
@@ -20,31 +23,31 @@ Models (all charge ``N`` empty qubits):
     ``J sum (sigma_+^i sigma_-^{i+1} + h.c.) + Jz sum sigma_z^i sigma_z^{i+1}``: Gamma - 1 is the
     interaction-induced correction (Gamma = 1 at ``J = Jz = 0``);
   - ``"global_swap"``: ``H = Omega_g (|g..g><e..e| + h.c.)``, with ``Omega_g = N Omega / 2``
-    operator-norm matched to the parallel charger (Gamma = N, the Campaioli bound; SPEC 000-C
-    gives 2.000 at N = 2);
+    operator-norm matched to the parallel charger (Gamma = N, the Campaioli bound; 2 at N = 2);
   - ``"tavis_cummings"`` / ``"dicke"``: N qubits in one cavity holding N photons (Ferraro et
-    al., PRL 120, 117702 (2018)), ``H = omega_c a^dag a + omega0 J_n + g (J_+ a + J_- a^dag)``
-    (TC) or ``+ g (J_+ + J_-)(a + a^dag)`` (Dicke), written in the symmetric (j = N/2)
-    subspace, basis index = number of excited qubits. The parallel reference is N copies of
-    the N = 1 cell (one qubit, one photon).
+    al., PRL 120, 117702 (2018); :mod:`qbtoolkit.models.cavity`), with cavity loss and local
+    decay/dephasing. The parallel reference is N copies of the N = 1 cell (one qubit, one
+    photon).
 
-Ergotropy in the symmetric subspace (the degeneracy trap)
---------------------------------------------------------
-The cavity kinds store the battery in the symmetric subspace, whose matrix is not the ``2^N``
-state: its model carries a :class:`qbtoolkit.metrics.dicke.DickeRepresentation`, so
-``Trajectory.evaluate``, sweeps and studies compute energetic metrics exactly with the block
-degeneracies and refuse the others (:mod:`qbtoolkit.metrics.dicke`).
+Permutation-invariant models can be stored in a reduced basis (``basis="symmetric"`` or
+``"piqs"``, :mod:`qbtoolkit.models.register`): the model then carries a
+:class:`qbtoolkit.metrics.dicke.DickeRepresentation`, so ``Trajectory.evaluate``, sweeps and
+studies compute energetic metrics exactly with the block degeneracies and refuse the others
+(the stored matrix is not the ``2^N`` state; its naive ergotropy is wrong).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import qutip
 
 from .. import ops
+from .._memory import check_memory, dense_state_bytes, sparse_bytes
 from .._validate import (
+    check_bool,
     check_choice,
     check_int,
     check_positive,
@@ -52,15 +55,30 @@ from .._validate import (
     check_real,
 )
 from ..metrics.dicke import (
-    DickeRepresentation,
     _passive_energy_binomial,
     dicke_blocks,
     permutation_invariant_ergotropy,
 )
 from ..metrics.work import _passive_energy
 from .base import BatteryModel
+from .cavity import CAVITY_KINDS, cavity_model, default_n_max
+from .dicke_basis import (
+    collective_operators,
+    dicke_dimension,
+    dicke_dissipator,
+    dicke_dissipator_nnz,
+    dicke_state_index,
+)
+from .register import (
+    check_register_memory,
+    register_dimension,
+    register_model,
+    register_operator_nnz,
+    resolve_basis,
+)
 
 __all__ = [
+    "COLLECTIVE_KINDS",
     "parallel_battery",
     "collective_battery",
     "tavis_cummings_charging",
@@ -68,75 +86,101 @@ __all__ = [
     "symmetric_spin_operators",
 ]
 
-COLLECTIVE_KINDS = ("spin_chain", "global_swap", "tavis_cummings", "dicke")
+COLLECTIVE_KINDS = ("spin_chain", "global_swap", *CAVITY_KINDS)
+
+#: The arguments of :func:`collective_battery` that only some kinds use.
+_APPLIES_TO = {
+    "Omega": ("spin_chain", "global_swap"),
+    "J": ("spin_chain",),
+    "Jz": ("spin_chain",),
+    "periodic": ("spin_chain",),
+    "norm_matched": ("global_swap",),
+    "omega_c": CAVITY_KINDS,
+    "g": CAVITY_KINDS,
+    "n_max": CAVITY_KINDS,
+    "kappa": CAVITY_KINDS,
+}
 
 
 # ---------------------------------------------------------------------------------------------
-# builders
+# qubit registers
 # ---------------------------------------------------------------------------------------------
 
 
-def _resonant_drive(N: int, Omega: float) -> qutip.Qobj:
-    """``(Omega/2) sum_i sigma_x^i``: every qubit driven on resonance (rotating frame)."""
-    return 0.5 * Omega * sum(ops.site_operators(ops.sigma_x(), N))
+def _register_memory(N: int, basis: str, terms: int, what: str, reducible: bool) -> None:
+    """Refuse a register model that cannot fit; ``reducible``: it has Dicke-basis forms."""
+    nnz, sup = register_operator_nnz(N, basis, terms)
+    advice = ("Use basis='symmetric' (closed charging) or basis='piqs' (with local decay or "
+              "dephasing): they store O(N) or O(N^2) states instead of 2^N."
+              if basis == "full" and reducible else "Use fewer qubits.")
+    check_register_memory(what, register_dimension(N, basis), nnz, sup, advice)
 
 
-def _qubit_register_model(
-    H: qutip.Qobj, N: int, omega0: float, gamma: float, params: dict, name: str
-) -> BatteryModel:
-    """``N`` qubits charged by ``H`` from ``|g...g>``, with local decay ``sqrt(gamma) sigma_-^i``
-    (none at ``gamma = 0``); the whole register is the battery, ``H_B = omega0 sum_i n_i``."""
-    if gamma == 0:
-        c_ops: tuple[qutip.Qobj, ...] = ()
-    else:
-        c_ops = tuple(np.sqrt(gamma) * s for s in ops.site_operators(ops.sigma_minus(), N))
-    return BatteryModel(
-        H=H,
-        c_ops=c_ops,
-        rho0=qutip.ket2dm(ops.product_state([ops.ground()] * N)),
-        H_battery=omega0 * sum(ops.site_operators(ops.number(), N)),
-        battery=tuple(range(N)),
-        params=params,
-        name=name,
-    )
+def _collective_drive(N: int, Omega: float, basis: str) -> qutip.Qobj:
+    """``(Omega/2) sum_i sigma_x^i = Omega J_x``: every qubit driven on resonance."""
+    if basis == "full":
+        return 0.5 * Omega * sum(ops.site_operators(ops.sigma_x(), N))
+    Jp, _ = collective_operators(N, basis)
+    return 0.5 * Omega * (Jp + Jp.dag())
 
 
 def parallel_battery(
-    N: int, *, omega0: float = 1.0, Omega: float = 1.0, gamma: float = 0.0
+    N: int,
+    *,
+    omega0: float = 1.0,
+    Omega: float = 1.0,
+    gamma: float = 0.0,
+    gamma_phi: float = 0.0,
+    basis: str = "full",
 ) -> BatteryModel:
     r"""N independent qubits, each driven on resonance: the parallel charger.
 
     .. math:: H = \frac{\Omega}{2}\sum_{i=1}^N \sigma_x^i ,\qquad
               H_B = \omega_0 \sum_i \sigma_+^i\sigma_-^i ,
 
-    in the frame rotating at ``omega0`` (SPEC 000-C, [reconstructed/assumed]); start
-    ``|g...g>``; optional local decay ``sqrt(gamma) sigma_-^i``. Each cell stores
-    ``omega0 sin^2(Omega t / 2)``, so ``P_max = N omega0 (Omega/2) B`` with
+    in the frame rotating at ``omega0``; start ``|g...g>``; optional local decay
+    ``sqrt(gamma) sigma_-^i`` and dephasing ``sqrt(gamma_phi / 2) sigma_z^i``. Each closed cell
+    stores ``omega0 sin^2(Omega t / 2)``, so ``P_max = N omega0 (Omega/2) B`` with
     ``B = max sin^2(x)/x = 0.7246114``.
 
     Parameters
     ----------
     N : int
-        Number of cells (>= 1); the full ``2^N`` space is built.
+        Number of cells (>= 1).
     omega0 : float
         Cell splitting (energy unit), > 0.
     Omega : float
         Rabi frequency of the drive, > 0.
-    gamma : float
-        Local amplitude-damping rate, >= 0.
+    gamma, gamma_phi : float
+        Local amplitude-damping and pure-dephasing rates, >= 0.
+    basis : {"full", "symmetric", "piqs"}
+        Storage: the ``2^N`` space (default), the ``N + 1`` symmetric states (no local
+        processes), or the PIQS Dicke blocks (local processes as a superoperator).
 
     Returns
     -------
     BatteryModel
-        ``battery = (0, ..., N-1)`` (the whole register), ``H_battery = H_B``.
+        The whole register is the battery, ``H_battery = H_B``. Reduced bases carry
+        ``representation = DickeRepresentation(N, omega0, basis)``.
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range; ``basis="symmetric"`` with local
+        processes; a model that would not fit in memory.
     """
     N = check_int(N, "N", minimum=1)
     omega0 = check_positive(omega0, "omega0")
     Omega = check_positive(Omega, "Omega")
     gamma = check_rate(gamma, "gamma")
-    H = _resonant_drive(N, Omega)
-    params = {"N": N, "omega0": omega0, "Omega": Omega, "gamma": gamma}
-    return _qubit_register_model(H, N, omega0, gamma, params, "parallel_battery")
+    gamma_phi = check_rate(gamma_phi, "gamma_phi")
+    basis = resolve_basis(basis, gamma, gamma_phi, "full")
+    _register_memory(N, basis, N, f"parallel_battery(N={N}, basis={basis!r})", True)
+    H = _collective_drive(N, Omega, basis)
+    params = {"N": N, "omega0": omega0, "Omega": Omega, "gamma": gamma,
+              "gamma_phi": gamma_phi, "basis": basis}
+    return register_model(N, H, omega0=omega0, gamma=gamma, gamma_phi=gamma_phi, basis=basis,
+                          params=params, name="parallel_battery")
 
 
 def symmetric_spin_operators(N: int) -> tuple[qutip.Qobj, qutip.Qobj]:
@@ -144,69 +188,51 @@ def symmetric_spin_operators(N: int) -> tuple[qutip.Qobj, qutip.Qobj]:
 
     Basis index ``k`` = number of excited qubits (toolkit order, ground first), i.e. the Dicke
     state ``|j = N/2, m = k - N/2>``. ``J_+|k> = sqrt((k+1)(N-k)) |k+1>`` and
-    ``J_n = J_z + N/2 = diag(0, 1, ..., N)``.
+    ``J_n = J_z + N/2 = diag(0, 1, ..., N)``
+    (:func:`qbtoolkit.models.dicke_basis.collective_operators` in the symmetric layout).
     """
-    N = check_int(N, "N", minimum=1)
-    k = np.arange(N)
-    Jp = qutip.Qobj(np.diag(np.sqrt((k + 1.0) * (N - k)), -1))
-    Jn = qutip.Qobj(np.diag(np.arange(N + 1.0)))
-    return Jp, Jn
+    return collective_operators(N, "symmetric")
 
 
-def _spin_chain(N, omega0, Omega, J, Jz, periodic, gamma) -> BatteryModel:
+def _spin_chain(N, omega0, Omega, J, Jz, periodic, gamma, gamma_phi, params) -> BatteryModel:
+    _register_memory(N, "full", 3 * N, f"collective_battery(N={N}, 'spin_chain')", False)
     sm = ops.site_operators(ops.sigma_minus(), N)
     sz = ops.site_operators(ops.sigma_z(), N)
-    H = _resonant_drive(N, Omega)
+    H = _collective_drive(N, Omega, "full")
     bonds = [(i, i + 1) for i in range(N - 1)]
-    if periodic and N > 2:
+    if periodic:
         bonds.append((N - 1, 0))
     for i, k in bonds:
         if J != 0:
             H = H + J * (sm[i].dag() * sm[k] + sm[k].dag() * sm[i])
         if Jz != 0:
             H = H + Jz * sz[i] * sz[k]
-    params = {"N": N, "kind": "spin_chain", "omega0": omega0, "Omega": Omega, "J": J,
-              "Jz": Jz, "periodic": periodic, "gamma": gamma}
-    return _qubit_register_model(H, N, omega0, gamma, params, "collective_battery")
+    return register_model(N, H, omega0=omega0, gamma=gamma, gamma_phi=gamma_phi, basis="full",
+                          params=params, name="collective_battery")
 
 
-def _global_swap(N, omega0, Omega, norm_matched, gamma) -> BatteryModel:
-    Omega_g = 0.5 * N * Omega if norm_matched else Omega
-    gs = ops.product_state([ops.ground()] * N)
-    es = ops.product_state([ops.excited()] * N)
-    H = Omega_g * (gs * es.dag() + es * gs.dag())
-    params = {"N": N, "kind": "global_swap", "omega0": omega0, "Omega": Omega,
-              "Omega_g": Omega_g, "norm_matched": norm_matched, "gamma": gamma}
-    return _qubit_register_model(H, N, omega0, gamma, params, "collective_battery")
-
-
-def _cavity(N, kind, omega0, omega_c, g, n_max, kappa) -> BatteryModel:
-    rwa = kind == "tavis_cummings"
-    if n_max is None:
-        n_max = N if rwa else 2 * N + 12
-    n_max = check_int(n_max, "n_max", minimum=N)
-    a = qutip.tensor(qutip.destroy(n_max + 1), qutip.qeye(N + 1))
-    Jp, Jn = symmetric_spin_operators(N)
-    Jp = qutip.tensor(qutip.qeye(n_max + 1), Jp)
-    Jn_full = qutip.tensor(qutip.qeye(n_max + 1), Jn)
-    H = omega_c * a.dag() * a + omega0 * Jn_full
-    if rwa:
-        H = H + g * (Jp * a + Jp.dag() * a.dag())
+def _global_swap(N, omega0, Omega_g, gamma, gamma_phi, basis, params) -> BatteryModel:
+    _register_memory(N, basis, 2, f"collective_battery(N={N}, 'global_swap', basis={basis!r})",
+                     True)
+    if basis == "full":
+        gs = ops.product_state([ops.ground()] * N)
+        es = ops.product_state([ops.excited()] * N)
     else:
-        H = H + g * (Jp + Jp.dag()) * (a + a.dag())
-    c_ops = (np.sqrt(kappa) * a,) if kappa > 0 else ()
-    rho0 = qutip.ket2dm(qutip.tensor(qutip.basis(n_max + 1, N), qutip.basis(N + 1, 0)))
-    return BatteryModel(
-        H=H,
-        c_ops=c_ops,
-        rho0=rho0,
-        H_battery=omega0 * Jn,
-        battery=(1,),
-        params={"N": N, "kind": kind, "omega0": omega0, "omega_c": omega_c, "g": g,
-                "n_max": n_max, "kappa": kappa},
-        name="collective_battery",
-        representation=DickeRepresentation(N, omega0, "symmetric"),
-    )
+        D = dicke_dimension(N, basis)
+        gs = qutip.basis(D, dicke_state_index(N, 0, basis))
+        es = qutip.basis(D, dicke_state_index(N, N, basis))
+    H = Omega_g * (gs * es.dag() + es * gs.dag())
+    return register_model(N, H, omega0=omega0, gamma=gamma, gamma_phi=gamma_phi, basis=basis,
+                          params=params, name="collective_battery")
+
+
+def _refuse_inapplicable(kind: str, given: Mapping[str, Any]) -> None:
+    for name, value in given.items():
+        if value is not None and kind not in _APPLIES_TO[name]:
+            users = ", ".join(repr(k) for k in _APPLIES_TO[name])
+            raise ValueError(
+                f"{name} does not apply to kind={kind!r} (it is used by kind {users}); "
+                f"leave {name} unset")
 
 
 def collective_battery(
@@ -214,18 +240,23 @@ def collective_battery(
     kind: str = "spin_chain",
     *,
     omega0: float = 1.0,
-    Omega: float = 1.0,
-    J: float = 0.0,
-    Jz: float = 0.0,
-    periodic: bool = False,
-    norm_matched: bool = True,
+    Omega: float | None = None,
+    J: float | None = None,
+    Jz: float | None = None,
+    periodic: bool | None = None,
+    norm_matched: bool | None = None,
     omega_c: float | None = None,
-    g: float = 0.05,
+    g: float | None = None,
     n_max: int | None = None,
     gamma: float = 0.0,
-    kappa: float = 0.0,
+    gamma_phi: float = 0.0,
+    kappa: float | None = None,
+    basis: str | None = None,
 ) -> BatteryModel:
     r"""Collective charger for N qubits (see the module docstring for the four kinds).
+
+    Every argument is honoured or refused: an argument that does not apply to ``kind`` raises
+    ValueError when it is given (the defaults below are those of the kinds that use it).
 
     Parameters
     ----------
@@ -235,52 +266,120 @@ def collective_battery(
         Charger type.
     omega0 : float
         Qubit splitting (energy unit), > 0; ``H_battery = omega0 * (number of excitations)``.
-    Omega : float
-        Drive Rabi frequency (``spin_chain``, ``global_swap``), > 0.
-    J, Jz : float
-        XX (flip-flop) and ZZ couplings of the spin chain (energy unit).
-    periodic : bool
-        Close the chain into a ring (``spin_chain``, N > 2).
-    norm_matched : bool
-        ``global_swap``: ``Omega_g = N Omega / 2`` (operator norm of the parallel charger);
-        otherwise ``Omega_g = Omega``.
+    Omega : float, optional
+        Drive Rabi frequency (``spin_chain``, ``global_swap``), > 0; default 1.
+    J, Jz : float, optional
+        XX (flip-flop) and ZZ couplings of the spin chain (energy unit); default 0.
+    periodic : bool, optional
+        Close the chain into a ring (``spin_chain``, needs N >= 3); default False.
+    norm_matched : bool, optional
+        ``global_swap``: ``Omega_g = N Omega / 2`` (operator norm of the parallel charger,
+        default True); otherwise ``Omega_g = Omega``.
     omega_c : float, optional
-        Cavity frequency (``tavis_cummings``, ``dicke``); default ``omega0`` (resonance).
-    g : float
-        Single-qubit cavity coupling (vacuum Rabi splitting ``2 g``), > 0.
+        Cavity frequency (cavity kinds), > 0; default ``omega0`` (resonance).
+    g : float, optional
+        Single-qubit cavity coupling (cavity kinds; vacuum Rabi splitting ``2 g``), > 0;
+        default 0.05.
     n_max : int, optional
-        Photon cutoff; default ``N`` for TC (exact: excitations are conserved) and
-        ``2 N + 12`` for Dicke.
+        Photon cutoff (cavity kinds), >= N; default ``N`` for TC (exact: excitations never
+        grow) and ``2 N + 12`` for Dicke.
     gamma : float
-        Local qubit decay rate (qubit kinds), >= 0.
-    kappa : float
-        Cavity loss rate (cavity kinds), >= 0.
+        Local qubit decay rate, >= 0 (collapse operators ``sqrt(gamma) sigma_-^i``).
+    gamma_phi : float
+        Local pure-dephasing rate, >= 0 (``sqrt(gamma_phi / 2) sigma_z^i``).
+    kappa : float, optional
+        Cavity loss rate (cavity kinds), >= 0; default 0.
+    basis : {"full", "symmetric", "piqs"}, optional
+        Storage of the qubits. ``spin_chain``: ``"full"`` only. ``global_swap``: default
+        ``"full"``. Cavity kinds: default ``"symmetric"`` without local processes (exact) and
+        ``"piqs"`` with them; ``"full"`` builds ``cavity (x) 2^N``. ``"symmetric"`` cannot hold
+        local decay or dephasing.
 
     Returns
     -------
     BatteryModel
-        Qubit kinds: ``battery`` = all ``N`` qubits, full ``2^N`` space. Cavity kinds:
-        subsystems ``[cavity (n_max+1), symmetric spin (N+1)]``, ``battery = (1,)`` and
-        ``H_battery = omega0 J_n`` on the symmetric subspace and
-        ``representation = DickeRepresentation(N, omega0, "symmetric")`` (see the module
-        docstring): evaluate metrics through ``Trajectory.evaluate`` or
-        :func:`qbtoolkit.permutation_invariant_ergotropy`, not ``qbtoolkit.ergotropy``.
+        Qubit kinds, full basis: ``battery`` = all ``N`` qubits. Cavity kinds: subsystems
+        ``[cavity, qubits...]`` (full) or ``[cavity, Dicke space]``. Reduced bases carry
+        ``representation = DickeRepresentation(N, omega0, basis)``: evaluate metrics through
+        ``Trajectory.evaluate`` (exact or refused), not ``qbtoolkit.ergotropy`` on the stored
+        matrix. ``params`` holds every argument that applies, with defaults resolved.
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range, an argument that does not apply to
+        ``kind``, a basis that cannot hold the model, or a model that would not fit in memory.
     """
     kind = check_choice(kind, "kind", COLLECTIVE_KINDS)
     N = check_int(N, "N", minimum=2 if kind == "spin_chain" else 1)
     omega0 = check_positive(omega0, "omega0")
-    Omega = check_positive(Omega, "Omega")
-    J = check_real(J, "J")
-    Jz = check_real(Jz, "Jz")
     gamma = check_rate(gamma, "gamma")
-    kappa = check_rate(kappa, "kappa")
+    gamma_phi = check_rate(gamma_phi, "gamma_phi")
+    # type checks of everything given, then the kind's applicability
+    Omega = None if Omega is None else check_positive(Omega, "Omega")
+    J = None if J is None else check_real(J, "J")
+    Jz = None if Jz is None else check_real(Jz, "Jz")
+    periodic = None if periodic is None else check_bool(periodic, "periodic")
+    norm_matched = None if norm_matched is None else check_bool(norm_matched, "norm_matched")
+    omega_c = None if omega_c is None else check_positive(omega_c, "omega_c")
+    g = None if g is None else check_positive(g, "g")
+    n_max = None if n_max is None else check_int(n_max, "n_max", minimum=N)
+    kappa = None if kappa is None else check_rate(kappa, "kappa")
+    _refuse_inapplicable(kind, {"Omega": Omega, "J": J, "Jz": Jz, "periodic": periodic,
+                                "norm_matched": norm_matched, "omega_c": omega_c, "g": g,
+                                "n_max": n_max, "kappa": kappa})
+    common = {"N": N, "kind": kind, "omega0": omega0}
+    rates = {"gamma": gamma, "gamma_phi": gamma_phi}
     if kind == "spin_chain":
-        return _spin_chain(N, omega0, Omega, J, Jz, bool(periodic), gamma)
+        basis = resolve_basis(basis, gamma, gamma_phi, "full", ("full",))
+        periodic = bool(periodic)
+        if periodic and N < 3:
+            raise ValueError(f"periodic=True needs N >= 3 (a ring of {N} qubits is the open "
+                             "chain with its bond doubled); leave periodic unset")
+        Omega = 1.0 if Omega is None else Omega
+        J = 0.0 if J is None else J
+        Jz = 0.0 if Jz is None else Jz
+        params = {**common, "Omega": Omega, "J": J, "Jz": Jz, "periodic": periodic, **rates,
+                  "basis": basis}
+        return _spin_chain(N, omega0, Omega, J, Jz, periodic, gamma, gamma_phi, params)
     if kind == "global_swap":
-        return _global_swap(N, omega0, Omega, bool(norm_matched), gamma)
-    omega_c = omega0 if omega_c is None else check_positive(omega_c, "omega_c")
-    g = check_positive(g, "g")
-    return _cavity(N, kind, omega0, omega_c, g, n_max, kappa)
+        basis = resolve_basis(basis, gamma, gamma_phi, "full")
+        Omega = 1.0 if Omega is None else Omega
+        norm_matched = True if norm_matched is None else norm_matched
+        Omega_g = 0.5 * N * Omega if norm_matched else Omega
+        params = {**common, "Omega": Omega, "Omega_g": Omega_g, "norm_matched": norm_matched,
+                  **rates, "basis": basis}
+        return _global_swap(N, omega0, Omega_g, gamma, gamma_phi, basis, params)
+    local = gamma > 0 or gamma_phi > 0
+    basis = resolve_basis(basis, gamma, gamma_phi, "piqs" if local else "symmetric")
+    omega_c = omega0 if omega_c is None else omega_c
+    g = 0.05 if g is None else g
+    n_max = default_n_max(N, kind) if n_max is None else n_max
+    kappa = 0.0 if kappa is None else kappa
+    params = {**common, "omega_c": omega_c, "g": g, "n_max": n_max, **rates, "kappa": kappa,
+              "basis": basis}
+    return cavity_model(N, kind, omega0=omega0, omega_c=omega_c, g=g, n_max=n_max, gamma=gamma,
+                        gamma_phi=gamma_phi, kappa=kappa, basis=basis, params=params)
+
+
+# ---------------------------------------------------------------------------------------------
+# closed-form and PIQS helpers for large N
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_times(tlist: Any) -> np.ndarray:
+    """A non-empty, finite, strictly increasing 1-D array of real times ``>= 0``."""
+    arr = np.asarray(tlist)
+    if arr.dtype == object or arr.dtype.kind not in "iuf":
+        raise ValueError(f"tlist must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"tlist must be a non-empty 1-D array of times, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("tlist contains NaN or inf")
+    if np.any(np.diff(arr) <= 0) or arr[0] < 0:
+        raise ValueError("tlist must be strictly increasing and start at t >= 0")
+    return arr
 
 
 def tavis_cummings_charging(
@@ -299,23 +398,41 @@ def tavis_cummings_charging(
     ``<k+1|H|k> = g sqrt(N - k) sqrt((k+1)(N - k))``. The qubits' reduced state is diagonal,
     ``p_k(t)``; energy ``omega0 sum k p_k`` and the exact ``2^N`` ergotropy
     (:func:`qbtoolkit.permutation_invariant_ergotropy`) cost O(N) per time after one
-    ``(N+1)``-dim
-    diagonalisation, so N in the hundreds is cheap. Same physics as
+    ``(N+1)``-dim diagonalisation, so N in the hundreds is cheap. Same physics as
     ``collective_battery(N, "tavis_cummings")``, which it is tested against.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (and photons), >= 1.
+    tlist : array_like (T,)
+        Strictly increasing times >= 0.
+    omega0 : float
+        Qubit splitting, > 0.
+    omega_c : float, optional
+        Cavity frequency, > 0; default ``omega0``.
+    g : float
+        Single-qubit coupling, > 0.
 
     Returns
     -------
     dict
-        ``times``, ``populations`` (T, N+1), ``energy``, ``ergotropy`` (exact) and
-        ``ergotropy_naive`` (stored-matrix ergotropy, wrong), in units of ``omega0``.
+        ``times``, ``populations`` (T, N+1), ``energy`` and ``ergotropy`` (the exact ``2^N``
+        value, energy units) and, to show the degeneracy trap only, ``ergotropy_naive``
+        (the ergotropy of the stored ``(N+1)``-state matrix, which is *not* the battery's).
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range, or an invalid ``tlist``.
     """
     N = check_int(N, "N", minimum=1)
     omega0 = check_positive(omega0, "omega0")
     omega_c = omega0 if omega_c is None else check_positive(omega_c, "omega_c")
     g = check_positive(g, "g")
-    t = np.asarray(tlist, dtype=float)
-    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)):
-        raise ValueError("tlist must be a non-empty 1-D array of finite times")
+    t = _check_times(tlist)
+    check_memory(16 * 6 * t.size * (N + 1) + dense_state_bytes(N + 1, 3),
+                 f"tavis_cummings_charging(N={N}) on {t.size} times")
     k = np.arange(N + 1.0)
     hop = g * np.sqrt(N - k[:-1]) * np.sqrt((k[:-1] + 1) * (N - k[:-1]))
     # diagonal relative to the conserved total excitation (global phase dropped)
@@ -335,6 +452,10 @@ def tavis_cummings_charging(
     }
 
 
+#: Integrator options :func:`piqs_charging` passes to ``qutip.mesolve`` by default.
+PIQS_OPTIONS = {"atol": 1e-10, "rtol": 1e-8}
+
+
 def piqs_charging(
     N: int,
     tlist: Any,
@@ -347,45 +468,77 @@ def piqs_charging(
     collective_emission: float = 0.0,
     options: dict | None = None,
 ) -> dict[str, np.ndarray]:
-    r"""Open collective charging of N qubits with ``qutip.piqs`` (permutational invariance).
+    r"""Open collective charging of N qubits in the PIQS Dicke basis (permutational invariance).
 
     ``H = Omega J_x + chi J_z^2`` (resonant collective drive in the rotating frame plus a
     one-axis-twisting interaction) with local emission (``sqrt(emission) sigma_-^i``), local
-    dephasing (``sqrt(dephasing) sigma_z^i / 2``, i.e. rate ``dephasing/4`` on ``sigma_z``:
-    PIQS's convention, checked against the full ``2^N`` Lindblad equation in the tests) and
-    collective emission ``sqrt(collective_emission) J_-``.
+    dephasing in PIQS's convention (``sqrt(dephasing) sigma_z^i / 2``, i.e. rate
+    ``dephasing/4`` on ``sigma_z``; checked against the full ``2^N`` Lindblad equation in the
+    tests) and collective emission ``sqrt(collective_emission) J_-``, the dissipation assembled
+    in double precision (:func:`qbtoolkit.models.dicke_basis.dicke_dissipator`).
     Start ``|g...g>``. The Liouvillian acts on ``num_dicke_states(N) ~ N^2/4`` states instead
-    of ``2^N``. Local processes populate every ``j`` block, so the ergotropy must be computed
+    of ``2^N``. Local processes populate every ``j`` block, so the ergotropy is computed
     with the block degeneracies (:func:`qbtoolkit.permutation_invariant_ergotropy`).
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits, >= 1.
+    tlist : array_like (T,)
+        Strictly increasing times >= 0.
+    omega0 : float
+        Qubit splitting (energy unit of the results), > 0.
+    Omega, chi : float
+        Drive and twisting strengths (real).
+    emission, dephasing, collective_emission : float
+        Rates, >= 0 (PIQS's conventions, above).
+    options : dict, optional
+        ``qutip.mesolve`` options (default ``atol=1e-10, rtol=1e-8``).
 
     Returns
     -------
     dict
-        ``times``, ``energy``, ``ergotropy`` (exact) and ``ergotropy_naive`` (wrong), units of
-        ``omega0``.
-    """
-    from qutip import piqs
+        ``times``, ``energy`` and ``ergotropy`` (the exact ``2^N`` value) in units of
+        ``omega0``, and, to show the degeneracy trap only, ``ergotropy_naive`` (the ergotropy
+        of the stored PIQS matrix, which is *not* the battery's).
 
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range, an invalid ``tlist`` or an option
+        ``qutip.mesolve`` does not take, or a problem that would not fit in memory.
+    """
     N = check_int(N, "N", minimum=1)
     omega0 = check_positive(omega0, "omega0")
     Omega = check_real(Omega, "Omega")
     chi = check_real(chi, "chi")
     rates = {k: check_rate(v, k) for k, v in (("emission", emission), ("dephasing", dephasing),
                                                ("collective_emission", collective_emission))}
-    jx, _, jz = piqs.jspin(N)
-    H = Omega * jx + chi * jz * jz
-    system = piqs.Dicke(N, hamiltonian=H, **rates)
-    rho0 = piqs.dicke(N, N / 2, -N / 2)
-    opts = {"progress_bar": False, "atol": 1e-10, "rtol": 1e-8, **(options or {})}
-    res = qutip.mesolve(system.liouvillian(), rho0, np.asarray(tlist, dtype=float),
-                        options=opts)
+    t = _check_times(tlist)
+    if options is not None and not isinstance(options, Mapping):
+        raise ValueError(f"options must be a dict, got {type(options).__name__}")
+    D = dicke_dimension(N, "piqs")
+    check_memory(dense_state_bytes(D, 6 + t.size) + sparse_bytes(dicke_dissipator_nnz(N)
+                                                                 + 8 * D * D),
+                 f"piqs_charging(N={N}) (Dicke space of dimension {D})",
+                 "Use fewer qubits or fewer output times.")
+    Jp, Jn = collective_operators(N, "piqs")
+    Jz = Jn - 0.5 * N * qutip.qeye(D)
+    H = 0.5 * Omega * (Jp + Jp.dag()) + chi * Jz * Jz
+    L = qutip.liouvillian(H) + dicke_dissipator(
+        N, emission=rates["emission"], dephasing=rates["dephasing"] / 2,
+        collective_emission=rates["collective_emission"])
+    rho0 = qutip.fock_dm(D, dicke_state_index(N, 0, "piqs"))
+    opts = {"progress_bar": False, **PIQS_OPTIONS, **(options or {})}
+    try:
+        res = qutip.mesolve(L, rho0, t, options=opts)
+    except KeyError as exc:
+        raise ValueError(f"options: {exc.args[0]}") from None
     states = np.stack([s.full() for s in res.states])
-    blocks = dicke_blocks(N, "piqs")
-    n_diag = np.concatenate([b.excitations for b in blocks])
+    n_diag = np.concatenate([b.excitations for b in dicke_blocks(N, "piqs")])
     return {
-        "times": np.asarray(tlist, dtype=float),
+        "times": t,
         "energy": omega0 * np.einsum("tii,i->t", states, n_diag).real,
         "ergotropy": permutation_invariant_ergotropy(states, N, omega0, "piqs"),
         "ergotropy_naive": permutation_invariant_ergotropy(states, N, omega0, "piqs", naive=True),
     }
-

@@ -3,15 +3,20 @@
 The model (hbar = 1, units of omega for energy and 1/gamma for time)::
 
     H = omega sum_n sigma_n^+ sigma_n^-  +  H_int,
-    H_int = J sum_{<n,m>} sigma_n^z sigma_m^z                 (coupling="zz", reconstruction)
+    H_int = J sum_{<n,m>} sigma_n^z sigma_m^z                 (coupling="zz")
           = J sum_{<n,m>} (sigma_n^+ sigma_m^- + h.c.)        (coupling="xy", flip-flop)
     D[rho] = sum_{n,m} G_nm (sigma_n^- rho sigma_m^+ - 1/2 {sigma_m^+ sigma_n^-, rho})
 
-with ``G_nn = gamma`` and ``G_nm = gamma_collective`` on every edge of the graph (both orders),
-the de-garbled Lehmberg form of Santos' Eqs. 12-13 (SPEC.md, section 002). ``G`` is
-diagonalised into ordinary collapse operators by :func:`~qbtoolkit.models.kossakowski_c_ops`.
+with ``G_nn = gamma`` and ``G_nm = gamma_collective`` on every edge of the graph (both orders).
+The paper's interaction and dissipator are garbled in print (its ``H_int`` is not Hermitian as
+printed; its collective sum pairs the wrong operators); they are reconstructed here:
+``H_int`` as an Ising coupling over the graph's edges (the printed ``sigma^2`` read as
+``sigma^z``; with it the simulated efficiencies are ordered as the paper's legend claims), the
+exchange coupling as the alternative, and the dissipator in the Lehmberg form, which keeps
+``rho`` Hermitian and reduces to the paper's Eq. 5 for one cell. ``G`` is diagonalised into
+ordinary collapse operators by :func:`~qbtoolkit.models.kossakowski_c_ops`.
 
-Two decay conventions (SPEC.md, section 002; CONVENTIONS.md):
+Two decay conventions:
 
 * ``decay="amplitude"``: Eq. 5 literally. One cell's populations decay as ``exp(-gamma t)``
   and its coherences as ``exp(-gamma t / 2)``.
@@ -31,6 +36,7 @@ import qutip
 from .. import ops
 from .._validate import check_choice, check_int, check_rate, check_real
 from .base import BatteryModel, as_density_qobj, kossakowski_c_ops
+from .register import check_register_memory, register_dimension
 
 __all__ = ["network", "network_edges", "TOPOLOGIES"]
 
@@ -146,10 +152,12 @@ def network(
     omega : float
         Cell frequency (energy unit), ``H0 = omega sum_n sigma_n^+ sigma_n^-``.
     J : float
-        Coupling on every edge (energy). The paper uses ``J = 2 gamma``.
+        Coupling on every edge (energy). The paper uses ``J = 2 gamma``. ``J`` and
+        ``gamma_collective`` are per edge: a graph without edges (one cell) has no coupling
+        whatever their values, so that a family over ``N`` starts at ``N = 1``.
     coupling : {"zz", "xy"}
-        ``"zz"``: ``J sigma^z sigma^z`` (the reconstruction of the garbled H_int argued in
-        SPEC.md 002); ``"xy"``: flip-flop exchange ``J (sigma^+ sigma^- + h.c.)``.
+        ``"zz"``: ``J sigma^z sigma^z`` (the reconstruction of the paper's garbled H_int, see
+        the module docstring); ``"xy"``: flip-flop exchange ``J (sigma^+ sigma^- + h.c.)``.
     gamma : float
         Local decay rate Gamma of every cell (1/time).
     gamma_collective : float
@@ -166,14 +174,23 @@ def network(
     -------
     BatteryModel
         ``H_battery = omega sum_n sigma_n^+ sigma_n^-`` (interaction excluded, as in the
-        paper), ``battery`` = all cells. ``params["edges"]`` holds the graph and
+        paper), ``battery`` = all cells, ``H_local`` = ``omega n`` on each cell.
+        ``params`` holds every argument (``topology="custom"`` for a matrix or edge list,
+        ``initial="custom"`` for a state), ``params["edges"]`` the graph and
         ``params["dissipator"]`` the Kossakowski structure ``[(ops, G), ...]`` used by the
-        fast solver (:mod:`qbtoolkit.solvers`).
+        block solver (``evolve(..., method="blocks")``).
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range; a model that would not fit in memory
+        (the ``2^N x 2^N`` density matrix), with what to do instead.
     """
     N = check_int(N, "N", minimum=1)
-    edges = network_edges(N, topology)
     omega, J, gamma, gamma_collective = check_network_params(
         omega, J, coupling, gamma, gamma_collective, decay)
+    _check_network_memory(N, topology, coupling)
+    edges = network_edges(N, topology)
     rho0, initial_name = _initial_state(initial, N)
 
     sm = ops.site_operators(ops.sigma_minus(), N)
@@ -219,5 +236,18 @@ def network(
         battery=tuple(range(N)),
         params=params,
         name="network",
+        H_local=tuple(omega * ops.number() for _ in range(N)),
     )
+
+
+def _check_network_memory(N: int, topology: Any, coupling: str) -> None:
+    """Refuse a network whose ``2^N``-dimensional model cannot fit, before building it."""
+    d = register_dimension(N, "full")
+    n_edges = N * (N - 1) // 2 if isinstance(topology, str) and topology == "all_to_all" else N
+    # site operators, H (one term per cell and per bond), 2 N collapse operators
+    nnz = (4 * N + (2 if coupling == "xy" else 1) * n_edges + 4) * d
+    advice = ("Use fewer cells; for an all-to-all network with uniform rates the Dicke-basis "
+              "route qbtoolkit.dynamics.backends.permutation.network_permutation_dynamics(N, "
+              "tlist, ...) needs O(N^3) numbers instead of 4^N.")
+    check_register_memory(f"network(N={N})", d, nnz, advice=advice)
 

@@ -1,9 +1,11 @@
 """XXZ-type charger-battery spin pair of Wang, Huang & Zhang (2026), arXiv:2605.11399.
 
-Only a news summary of the paper is available; the model below is the summary's Hamiltonian
-de-garbled in SPEC.md, section 003 (the initial state is [reconstructed/assumed]).
+Only a news summary of the paper is available. The Hamiltonian below is the summary's, with
+its garbled typesetting restored to the standard XXZ charger-battery form (flip-flop ``J1``,
+Ising ``J2``, fields ``omega_b``, ``omega_c``); the initial state (charger full, battery empty)
+is assumed from the summary's description of charging.
 
-Subsystem order (CONVENTIONS.md): charger ``c`` first (index 0), battery ``b`` second (index 1).
+Subsystem order: charger ``c`` first (index 0), battery ``b`` second (index 1).
 """
 
 from __future__ import annotations
@@ -50,12 +52,12 @@ def xxz_charger_battery(
             + J_1(\sigma_+^b\sigma_-^c + \sigma_-^b\sigma_+^c) + J_2\sigma_z^b\sigma_z^c ,
 
     the same operator (the flip-flop and Ising terms are invariant under the relabelling).
-    Each spin's level splitting is ``2 omega``. Initial state (the "gist" summary; SPEC 003,
-    [reconstructed/assumed]): charger full, battery empty, :math:`|e\rangle_c|g\rangle_b`.
+    Each spin's level splitting is ``2 omega``. Initial state (assumed from the summary):
+    charger full, battery empty, :math:`|e\rangle_c|g\rangle_b`.
     With ``theta_c`` the charger instead starts in the Bloch state
     ``cos(theta_c/2)|g> + sin(theta_c/2)|e>``.
 
-    Closed-system solution (``theta_c = pi``; SPEC 003, verified):
+    Closed-system solution (``theta_c = pi``, checked by the tests):
     :math:`\psi = a|e_c g_b\rangle + b|g_c e_b\rangle` with :math:`\Delta = \omega_b - \omega_c`,
     :math:`\Omega = \sqrt{\Delta^2 + J_1^2}`, :math:`|b| = (J_1/\Omega)|\sin\Omega t|`; ``J2`` only
     adds a global phase. Concurrence ``C = 2|ab|`` and battery capacity
@@ -78,9 +80,13 @@ def xxz_charger_battery(
     Returns
     -------
     BatteryModel
-        ``battery = (1,)``, ``H_battery = omega_b sigma_z^b`` (levels ``-omega_b, +omega_b``).
-        ``params`` holds all arguments and ``H_charger = omega_c sigma_z`` is recoverable
-        from them.
+        ``battery = (1,)``, ``H_battery = omega_b sigma_z^b`` (levels ``-omega_b, +omega_b``);
+        ``H_local = (omega_c sigma_z, omega_b sigma_z)``. ``params`` holds all arguments.
+
+    Raises
+    ------
+    ValueError
+        A parameter of the wrong type or out of range.
     """
     omega_b = check_positive(omega_b, "omega_b")
     omega_c = check_positive(omega_c, "omega_c")
@@ -119,4 +125,5 @@ def xxz_charger_battery(
             "gamma_c": gamma_c,
         },
         name="xxz_charger_battery",
+        H_local=(omega_c * sz, omega_b * sz),
     )
