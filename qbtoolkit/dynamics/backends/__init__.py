@@ -9,7 +9,7 @@ they never import the front (:mod:`qbtoolkit.dynamics.evolve`).
 
 from __future__ import annotations
 
-from . import blocks, expm, mesolve, permutation
+from . import auto, blocks, expm, matrix_free, mesolve, permutation, sectors
 from .base import Backend, Collector, EOps, Request
 
 __all__ = ["BACKENDS", "Backend", "Collector", "EOps", "Request"]
@@ -22,5 +22,8 @@ BACKENDS: dict[str, Backend] = {
         expm.BACKEND,
         blocks.BACKEND,
         permutation.BACKEND,
+        sectors.BACKEND,
+        matrix_free.BACKEND,
+        auto.BACKEND,
     )
 }

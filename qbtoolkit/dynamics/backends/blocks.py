@@ -31,12 +31,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-import qutip
 import scipy.sparse as sp
 
 from ..._validate import check_choice
 from ...metrics import concurrence, energy, ergotropy, l1_coherence
 from ...models.base import BatteryModel
+from ..lindblad import as_csr, lindblad_terms
 from ..structure import (
     candidate_cell_permutations,
     cell_permutation_map,
@@ -53,45 +53,35 @@ __all__ = ["BACKEND", "BlockPropagator", "is_phase_covariant", "OBSERVABLES"]
 OBSERVABLES = ("energy", "ergotropy", "efficiency", "l1_coherence", "coherence", "concurrence")
 _OBS_UNITS = {"energy": "energy (units of H_battery)", "ergotropy": "energy (units of H_battery)"}
 
-_TOL = 1e-9
+#: Relative tolerance of the structure checks and of the grouping of energy levels: a
+#: fraction of the spread of H_battery's spectrum (or of the operators' largest entries).
+_RTOL = 1e-9
 
 
-def _csr(op: qutip.Qobj | sp.spmatrix) -> sp.csr_matrix:
-    if isinstance(op, qutip.Qobj):
-        return sp.csr_matrix(op.to("csr").data.as_scipy(), dtype=complex)
-    return sp.csr_matrix(op, dtype=complex)
+def _spread(e: np.ndarray) -> float:
+    """Spread of the battery spectrum: the energy scale every level comparison uses (the
+    tiniest positive float for a fully degenerate spectrum, where no comparison matters)."""
+    return max(float(np.ptp(e)) if e.size else 0.0, np.finfo(float).tiny)
 
 
-def _lindblad_terms(model: BatteryModel):
-    """``(H, K, jumps)``: ``d rho = -i[H, rho] - 1/2{K, rho} + sum c A rho B``."""
-    d = model.H.shape[0]
-    K = sp.csr_matrix((d, d), dtype=complex)
-    jumps: list[tuple[complex, sp.csr_matrix, sp.csr_matrix]] = []
-    groups = model.params.get("dissipator")
-    if groups is not None:
-        for ops_, G in groups:
-            mats = [_csr(o) for o in ops_]
-            G = np.asarray(G, dtype=complex)
-            for n, m in zip(*np.nonzero(np.abs(G) > 0), strict=True):
-                A, Bd = mats[n], mats[m]
-                jumps.append((complex(G[n, m]), A, sp.csr_matrix(Bd.conj().T)))
-                K = K + G[n, m] * (Bd.conj().T @ A)
-    else:
-        for c in model.c_ops:
-            C = _csr(c)
-            jumps.append((1.0 + 0j, C, sp.csr_matrix(C.conj().T)))
-            K = K + C.conj().T @ C
-    return _csr(model.H), sp.csr_matrix(K), jumps
+def _clusters(x: np.ndarray, tol: float) -> np.ndarray:
+    """Label values closer than ``tol`` to a neighbour as one (sorted-gap clustering:
+    independent of any offset, no rounding boundaries)."""
+    order = np.argsort(x, kind="stable")
+    new = np.concatenate([[0], np.diff(x[order]) > tol]).astype(np.int64)
+    lab = np.empty(x.size, dtype=np.int64)
+    lab[order] = np.cumsum(new)
+    return lab
 
 
 def _shift(A: sp.csr_matrix, e: np.ndarray) -> float | None:
     """Energy change ``e_row - e_col`` common to all nonzeros of ``A`` (None if mixed)."""
     coo = A.tocoo()
-    mask = np.abs(coo.data) > 1e-14
-    if not np.any(mask):
+    if coo.nnz == 0 or not np.any(coo.data):
         return 0.0
+    mask = np.abs(coo.data) > 1e-14 * np.abs(coo.data).max()
     diff = e[coo.row[mask]] - e[coo.col[mask]]
-    if np.ptp(diff) > _TOL * max(1.0, np.abs(e).max()):
+    if np.ptp(diff) > _RTOL * _spread(e):
         return None
     return float(diff[0])
 
@@ -110,22 +100,28 @@ def _check_structure(model: BatteryModel):
     if model.superoperator is not None:
         raise ValueError("method='blocks' needs a model given by H and c_ops (no extra "
                          "superoperator): use method='expm' or 'mesolve'")
+    if model.is_time_dependent:
+        raise ValueError("method='blocks' needs a time-independent model")
     if not model.is_whole_system:
         raise ValueError("method='blocks' needs the battery to be the whole system")
-    Hb = _csr(model.H_battery)
+    Hb = as_csr(model.H_battery)
     e = Hb.diagonal().real
-    if abs(Hb - sp.diags(e)).max() > _TOL:
+    if Hb.nnz and abs(Hb - sp.diags(e)).max() > _RTOL * abs(Hb).max():
         raise ValueError("method='blocks' needs a diagonal H_battery (computational basis)")
-    H, K, jumps = _lindblad_terms(model)
-    if H.nnz and (abs(H @ Hb - Hb @ H).max() > _TOL * max(1.0, abs(H).max())):
+    terms = lindblad_terms(model)
+    H, K = terms.H, terms.K
+    tol_e = _RTOL * _spread(e)
+    # [H, H_b]_ij = H_ij (e_j - e_i): compared with the largest possible entry
+    if H.nnz and (abs(H @ Hb - Hb @ H).max() > _RTOL * abs(H).max() * _spread(e)):
         raise ValueError("method='blocks' needs [H, H_battery] = 0")
-    if _shift(K, e) not in (0.0,):
+    sk = _shift(K, e)
+    if sk is None or abs(sk) > tol_e:
         raise ValueError("method='blocks' needs dissipators that conserve H_battery's blocks")
-    for _, A, B in jumps:
+    for _, A, B in terms.jumps:
         sa, sb = _shift(A, e), _shift(B, e)
-        if sa is None or sb is None or abs(sa + sb) > _TOL:
+        if sa is None or sb is None or abs(sa + sb) > tol_e:
             raise ValueError("method='blocks' needs jump operators with a fixed energy shift")
-    return e, H - sp.diags(e), K, jumps
+    return e, H - sp.diags(e), K, terms.jumps
 
 
 class BlockPropagator:
@@ -156,14 +152,15 @@ class BlockPropagator:
         e, H_rot, K, jumps = _check_structure(model)
         self.model = model
         self.d = d = len(e)
-        scale = max(1.0, float(np.abs(e).max()))
-        key = np.round(e / (scale * 1e-9)).astype(np.int64)
-        _, level_of = np.unique(key, return_inverse=True)
+        # levels and level differences grouped to a fraction of the spectrum's spread
+        tol_e = _RTOL * _spread(e)
+        level_of = _clusters(e, tol_e)
         nl = int(level_of.max()) + 1
-        E = np.array([e[level_of == a].mean() for a in range(nl)])
+        E = np.bincount(level_of, e, minlength=nl) / np.bincount(level_of, minlength=nl)
         members = [np.nonzero(level_of == a)[0] for a in range(nl)]
         diffs = E[:, None] - E[None, :]
-        dkey = np.round(diffs / (scale * 1e-9)).astype(np.int64)
+        dkey = _clusters(diffs.ravel(), tol_e).reshape(nl, nl)
+        dkey = dkey - dkey[0, 0]  # Delta = 0 is key 0; Delta > 0 positive
         rows, cols = [], []
         self.blocks: list[dict[str, Any]] = []
         start = 0
@@ -235,7 +232,7 @@ class BlockPropagator:
         if 2**N != self.d:
             return []
         v0 = self.model.rho0.full()[self.rows, self.cols]
-        scale = max(1.0, float(np.abs(v0).max()))
+        scale = float(np.abs(v0).max())
         maps = []
         for perm in candidate_cell_permutations(N):
             g = cell_permutation_map(N, perm)
@@ -312,7 +309,7 @@ class BlockPropagator:
         w = (np.bincount(self.label, v.real, minlength=self.n_propagated)
              + 1j * np.bincount(self.label, v.imag, minlength=self.n_propagated))
         err = np.abs(self.expand(w[None])[0] - v).max()
-        if err > 1e-10 * max(1.0, float(np.abs(v).max())):
+        if err > 1e-10 * float(np.abs(v).max()):
             raise ValueError(
                 "rho0 lacks the cell-permutation symmetry of the model's initial state that "
                 "this propagator exploits; build it with symmetry=False")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse.linalg as spla
 
+from ..._memory import check_memory, liouvillian_nnz_bound, sparse_bytes
 from .base import Backend, Request
 
 __all__ = ["BACKEND", "is_uniform"]
@@ -32,11 +33,15 @@ def is_uniform(times: np.ndarray, rtol: float = 1e-10) -> bool:
 def run(req: Request) -> dict[str, Any]:
     model, times, sink = req.model, req.times, req.sink
     d = int(np.prod(model.dims))
+    chunk = max(2, CHUNK_BYTES // (16 * d * d))
+    nnz = liouvillian_nnz_bound(model.H, model.c_ops, model.superoperator)
+    check_memory(sparse_bytes(nnz) + 4 * 16 * d * d * min(len(times), chunk),
+                 "method='expm' (the sparse Liouvillian and a chunk of states)",
+                 "Use method='blocks' or 'auto' for structured networks, or 'mesolve'.")
     L = model.liouvillian().to("csr").data.as_scipy()
     v = req.rho0.full().ravel(order="F")  # QuTiP's column stacking: vec[j d + i] = rho[i, j]
     if times[0] != 0.0:
         v = spla.expm_multiply(L * times[0], v)
-    chunk = max(2, CHUNK_BYTES // (16 * d * d))
     uniform = is_uniform(times)
     i = 0
     while i < len(times):

@@ -165,7 +165,7 @@ def _piqs_generator(L: qutip.Qobj, lay: dict[str, Any], omega: float) -> sp.csr_
     if Lc.nnz:
         leak = np.ones(D * D, dtype=bool)
         leak[idx] = False
-        if np.abs(Lc[leak]).sum() > 1e-10 * max(1.0, np.abs(Lc.data).max()):
+        if np.abs(Lc[leak]).sum() > 1e-10 * np.abs(Lc.data).max():
             raise RuntimeError(  # pragma: no cover
                 "Dicke-basis Liouvillian does not conserve Delta m")
     A = Lc[idx].tocsr()

@@ -9,6 +9,7 @@ single propagation to the final time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +20,38 @@ from ..._validate import check_positive
 __all__ = ["TaylorPropagator"]
 
 
+def _complex_csr(M: sp.spmatrix) -> sp.csr_matrix:
+    M = sp.csr_matrix(M)
+    M = M if M.dtype == np.complex128 else M.astype(np.complex128)
+    if M.indices.dtype != M.indptr.dtype:  # one index type, as the product kernel expects
+        idx = np.result_type(M.indices, M.indptr)
+        M.indices, M.indptr = M.indices.astype(idx), M.indptr.astype(idx)
+    return M
+
+
+def _rows(M: sp.csr_matrix, r0: int, r1: int) -> sp.csr_matrix:
+    """Rows ``r0:r1`` of a CSR matrix sharing its data and index arrays (no copy)."""
+    a, b = M.indptr[r0], M.indptr[r1]
+    P = sp.csr_matrix((r1 - r0, M.shape[1]), dtype=M.dtype)
+    # assigned, not passed to the constructor (which copies): views of M's arrays
+    P.data, P.indices, P.indptr = M.data[a:b], M.indices[a:b], M.indptr[r0:r1 + 1] - a
+    return P
+
+
+try:  # scipy's CSR kernel accumulates y += A x in place (no temporary per product)
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+except ImportError:  # pragma: no cover - other scipy layouts
+    _csr_matvec = None
+
+
+def _accumulate(M: sp.csr_matrix, x: np.ndarray, out: np.ndarray) -> None:
+    """``out += M @ x``."""
+    if _csr_matvec is not None and out.flags.c_contiguous and x.flags.c_contiguous:
+        _csr_matvec(M.shape[0], M.shape[1], M.indptr, M.indices, M.data, x, out)
+    else:  # pragma: no cover
+        out += M @ x
+
+
 class TaylorPropagator:
     r"""``v(t) = exp(t A) v0`` at many output times, by windowed truncated Taylor series.
 
@@ -27,16 +60,24 @@ class TaylorPropagator:
     until the rigorous tail bound ``||K_k||_1 r / (1 - r) <= tol ||v||_1``,
     ``r = h ||B||_1 / (k + 1) < 1``, holds (``||B||_1`` is the exact matrix 1-norm, computed once
     in O(nnz)). Every output ``t0 + theta h`` in the window is ``sum_k theta^k K_k``, accumulated
-    from the same vectors by one matrix product per few terms. The window length is
-    ``h = x_max / ||B||_1`` (``x_max = 12`` keeps the largest term below ~2e4 ``||v||``, so
-    cancellation costs < 1e-11).
+    from the same vectors by one matrix product per few terms. The first window has length
+    ``h = x_max / ||B||_1`` (``x_max = 12`` keeps the largest term below ~2e4 ``||v||`` whatever
+    ``B``, so cancellation costs < 1e-11); later windows grow (up to ``4 x_max``) while the sum
+    of the terms' norms stays below ``1e3 ||v||`` and shrink when it exceeds ``2e4 ||v||``, so
+    the round-off of every window stays below ~1e-12 ``||v||`` while a generator whose
+    spectrum is much smaller than its 1-norm (oscillations, ``sigma_x`` couplings) takes
+    fewer, longer windows.
 
     Parameters
     ----------
     A : scipy sparse matrix (n, n), or an iterable of them
         Generator (complex), CSR preferred. An iterable means the block-diagonal matrix of
         those blocks (in order; consumed once, so a generator keeps one block in memory at a
-        time); each block gets its own shift ``mu``.
+        time); each block gets its own shift ``mu``. A block given as a pair ``(A, B)`` is
+        the real-linear map ``v -> A v + B conj(v)`` (a Hermitian state stored on one
+        triangle); its shift is real and its 1-norm bound is that of ``|A| + |B|``.
+        A matrix-free operator is any object with ``n``, ``mu`` (its shift), ``norm1`` (a
+        bound on ``||A - mu||_1``) and ``apply_shifted(x, out)`` (``out = (A - mu) x``).
     segments : sequence of (start, stop, freq), optional
         Lab-frame phases: entries ``start:stop`` of the output are multiplied by
         ``exp(-1j freq t)`` (the exact rotating-frame factor of blocks whose generator is
@@ -49,58 +90,101 @@ class TaylorPropagator:
 
     def __init__(
         self,
-        A: sp.spmatrix | Sequence[sp.spmatrix],
+        A: sp.spmatrix | Sequence[sp.spmatrix | tuple[sp.spmatrix, sp.spmatrix]],
         segments: Sequence[tuple[int, int, float]] = (),
         tol: float = 1e-12,
         x_max: float = 12.0,
     ):
-        mats = [A] if sp.issparse(A) else A
-        self.blocks: list[tuple[int, int, sp.csr_matrix, complex]] = []
+        self.operator = A if hasattr(A, "apply_shifted") else None
+        mats = [] if self.operator is not None else [A] if sp.issparse(A) else A
+        #: (start, stop, row panels [(r0, r1, A_panel, B_panel or None)], mu)
+        self.blocks: list[tuple[int, int, list[tuple[int, int, Any, Any]], complex]] = []
         start, norm, self.nnz = 0, 0.0, 0
+        threads = num_threads()
         for M in mats:
-            M = sp.csr_matrix(M)
-            if M.dtype != np.complex128:
-                M = M.astype(np.complex128)
+            Mc = None
+            if isinstance(M, tuple):
+                M, Mc = M
+                Mc = _complex_csr(Mc)
+            M = _complex_csr(M)
             n = M.shape[0]
-            if M.shape != (n, n):
+            if M.shape != (n, n) or (Mc is not None and Mc.shape != (n, n)):
                 raise ValueError("A must be square")
             diag = M.diagonal()
             mu = complex(diag.sum() / n) if n else 0.0
+            if Mc is not None:  # a real-linear block commutes with real shifts only
+                mu = complex(mu.real)
             col = np.bincount(M.indices, weights=np.abs(M.data), minlength=n).astype(float)
             col += np.abs(diag - mu) - np.abs(diag)
+            if Mc is not None:
+                col += np.bincount(Mc.indices, weights=np.abs(Mc.data), minlength=n)
+                self.nnz += Mc.nnz
             norm = max(norm, float(col.max()) if n else 0.0)
             self.nnz += M.nnz
-            self.blocks.append((start, start + n, M, mu))
+            k = threads if n >= self.PARALLEL_MIN else 1
+            cuts = np.linspace(0, n, k + 1).astype(int)
+            if k > 1:
+                panels = [(int(r0), int(r1), _rows(M, r0, r1),
+                           None if Mc is None else _rows(Mc, r0, r1))
+                          for r0, r1 in zip(cuts[:-1], cuts[1:], strict=True)]
+            else:
+                panels = [(0, n, M, Mc)]
+            del M, Mc
+            self.blocks.append((start, start + n, panels, mu))
             start += n
+        if self.operator is not None:  # matrix-free: its own product, norm bound and shift
+            op = self.operator
+            start, norm = int(op.n), float(op.norm1)
+            self.blocks.append((0, start, [], complex(op.mu)))
         self.n, self.norm1 = start, norm
         self.mu = self.blocks[0][3] if self.blocks else 0.0
         self.segments = [(int(a), int(b), float(f)) for a, b, f in segments if f != 0.0]
         self.tol = check_positive(tol, "tol")
         self.x_max = check_positive(x_max, "x_max")
+        self.x_cap = 4 * self.x_max
         self.matvecs = 0
+        self.growth = 1.0
 
-    #: Stacked length above which the blocks' products are spread over threads.
+    #: Bounds of ``sum_k ||K_k||_1 / ||v||_1`` between which the window length is kept.
+    GROWTH_LOW, GROWTH_HIGH = 1e3, 2e4
+    #: Output rows a lengthened window may hold beyond those of a first-length window.
+    WINDOW_BYTES = 2**27
+
+    #: Length above which a block's rows are split into panels multiplied on several threads
+    #: (scipy releases the GIL in sparse products; independent blocks run in parallel too).
     PARALLEL_MIN = 200_000
 
     def _apply(self, Kp: np.ndarray, out: np.ndarray) -> None:
-        """``out = (A - mu) Kp`` block by block; large problems run the independent blocks'
-        sparse products on several threads (scipy releases the GIL in them; thread count
-        from :func:`qbtoolkit._linalg.num_threads`)."""
+        """``out = (A - mu) Kp`` block by block (``+ B conj(Kp)`` for real-linear blocks);
+        large problems run the blocks' row panels on several threads (thread count from
+        :func:`qbtoolkit._linalg.num_threads`)."""
+        if self.operator is not None:
+            self.operator.apply_shifted(Kp, out)
+            return
+        conj: dict[int, np.ndarray] = {}
+        tasks = []
+        for a, b, panels, mu in self.blocks:
+            if panels[0][3] is not None:
+                conj[a] = Kp[a:b].conj()
+            for r0, r1, M, Mc in panels:
+                tasks.append((a, b, r0, r1, M, Mc, mu))
 
-        def one(block: tuple[int, int, sp.csr_matrix, complex]) -> None:
-            a, b, M, mu = block
-            out[a:b] = M @ Kp[a:b]
-            if mu != 0:
-                out[a:b] -= mu * Kp[a:b]
+        def one(task: tuple) -> None:
+            a, b, r0, r1, M, Mc, mu = task
+            o = out[a + r0:a + r1]
+            np.multiply(Kp[a + r0:a + r1], -mu, out=o)
+            _accumulate(M, Kp[a:b], o)
+            if Mc is not None:
+                _accumulate(Mc, conj[a], o)
 
-        k = min(num_threads(), len(self.blocks))
+        k = min(num_threads(), len(tasks))
         if k > 1 and self.n >= self.PARALLEL_MIN:
-            # largest blocks first: the pool's dynamic scheduling then balances the load
-            order = sorted(self.blocks, key=lambda blk: blk[1] - blk[0], reverse=True)
-            list(_executor(k).map(one, order))
+            # largest first: the pool's dynamic scheduling then balances the load
+            tasks.sort(key=lambda t: t[3] - t[2], reverse=True)
+            list(_executor(k).map(one, tasks))
         else:
-            for block in self.blocks:
-                one(block)
+            for task in tasks:
+                one(task)
 
     def _window(self, v: np.ndarray, h: float, theta: np.ndarray) -> np.ndarray:
         """``exp(theta_i h A) v`` for increasing ``theta_i`` in ``(0, 1]``: ``(len(theta), n)``."""
@@ -115,6 +199,7 @@ class TaylorPropagator:
         norms = np.empty(chunk)
         buf[0], norms[0] = v, beta
         nb, k0, k = 1, 0, 0
+        total = beta
         Kp = v
 
         def flush(nb: int) -> None:
@@ -141,6 +226,7 @@ class TaylorPropagator:
             self.matvecs += 1
             nrm = float(np.abs(K).sum())
             norms[nb] = nrm
+            total += nrm
             nb += 1
             if k + 1 > x:
                 r = x / (k + 1)
@@ -149,6 +235,7 @@ class TaylorPropagator:
             if k > 100 + 10 * x:  # pragma: no cover - impossible with a finite norm bound
                 raise RuntimeError("Taylor series did not converge")
         flush(nb)
+        self.growth = total / beta if beta > 0 else 1.0
         for a, b, _, mu in self.blocks:
             if mu != 0:
                 out[:, a:b] *= np.exp(mu * h * theta)[:, None]
@@ -164,7 +251,8 @@ class TaylorPropagator:
         """
         tlist = np.asarray(tlist, dtype=float)
         v = np.asarray(v0, dtype=complex).copy()
-        H = self.x_max / self.norm1 if self.norm1 > 0 else np.inf
+        x = self.x_max
+        H = H0 = x / self.norm1 if self.norm1 > 0 else np.inf
         max_rows = max(1, int(max_rows or len(tlist)))
         t, i, T = 0.0, 0, len(tlist)
         while i < T:
@@ -174,13 +262,24 @@ class TaylorPropagator:
                 continue
             h = min(H, tlist[-1] - t)
             j = int(np.searchsorted(tlist, t + h * (1 + 1e-13), side="right"))
-            if j - i > max_rows:
-                j = i + max_rows
+            # a lengthened window holds no more outputs than a first-length one would, or
+            # than fit in WINDOW_BYTES (the window's output rows are its memory)
+            base = int(np.searchsorted(tlist, t + H0 * (1 + 1e-13), side="right")) - i
+            rows = min(max_rows, max(base, self.WINDOW_BYTES // (16 * max(1, self.n)), 1))
+            if j - i > rows:
+                j = i + rows
                 h = tlist[j - 1] - t
             theta = np.clip(np.append((tlist[i:j] - t) / h, 1.0), 0.0, 1.0)
             out = self._window(v, h, theta)
             v = out[-1].copy()
             t += h
+            # longer windows while the terms' sum stays small (the round-off of a window is
+            # ~1e-16 times that sum; the truncation bound holds for any length)
+            if self.growth < self.GROWTH_LOW and x < self.x_cap:
+                x = min(self.x_cap, 1.5 * x)
+            elif self.growth > self.GROWTH_HIGH:
+                x = max(0.5 * x, 1.0)
+            H = x / self.norm1 if self.norm1 > 0 else np.inf
             if j > i:
                 V = out[:-1]
                 yield slice(i, j), self._lab(V, tlist[i:j])
