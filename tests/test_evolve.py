@@ -447,3 +447,24 @@ def test_protocol_refusals():
         qb.protocol([(charge, 1.0, "a"), (store, 1.0, "a")])
     with pytest.raises(ValueError, match="dims"):
         qb.protocol([(charge, 1.0), (qb.models.driven_atom(), 1.0)])
+
+
+def test_optimal_stage_duration_with_a_pulse_that_scales_with_its_length():
+    """A sin^2 pulse of area proportional to its length: with duration_arg the envelope follows
+    the stage duration, and the optimum is the refined maximum of the scan."""
+    n, sx = ops.number(), ops.sigma_x()
+
+    def envelope(t, tau):
+        return np.sin(np.pi * np.clip(t, 0, tau) / tau) ** 2
+
+    pulse = BatteryModel([0 * n, [0.5 * sx, envelope]], [], ops.ground(), n, (0,),
+                         args={"tau": 1.0})
+    store = pulse.replace(H=0 * n, c_ops=[np.sqrt(0.1) * ops.sigma_minus()])
+    stages = [qb.Stage(pulse, 1.0, "pulse"), qb.Stage(store, 2.0, "store")]
+    # rotation angle int_0^tau Omega(t) dt = tau / 2: full inversion at tau = 2 pi
+    opt = qb.optimal_stage_duration(stages, "pulse", (3.0, 9.0), "energy", num=7,
+                                    duration_arg="tau", method="mesolve", options=TIGHT)
+    assert opt.duration == pytest.approx(2 * np.pi, abs=1e-5)
+    assert opt.value == pytest.approx(np.exp(-0.2), abs=1e-8)
+    with pytest.raises(ValueError, match="duration_arg 'T' is not an argument"):
+        qb.optimal_stage_duration(stages, "pulse", (3.0, 9.0), duration_arg="T")

@@ -120,11 +120,24 @@ def evolve(
     tlist : array_like (T,)
         Output times, strictly increasing, ``>= 0`` (inverse energy units).
     method : str
-        A backend of :data:`qbtoolkit.dynamics.backends.BACKENDS`: ``"mesolve"``
-        (:func:`qutip.mesolve`, any model), ``"expm"`` (exact ``exp(L t)``, time-independent
-        models), ``"blocks"`` (exact, block by block, phase-covariant models such as
-        ``models.network``), ``"permutation"`` (all-to-all networks in the Dicke basis;
-        energy, ergotropy and efficiency only).
+        A backend of :data:`qbtoolkit.dynamics.backends.BACKENDS`:
+
+        * ``"mesolve"`` (default): :func:`qutip.mesolve`, adaptive ODE integration; any model,
+          time-dependent ones included.
+        * ``"auto"``: the fastest *exact* route it can prove valid for this model and request
+          (recorded with the reason in ``Trajectory.meta["selected"]``/``["reason"]``).
+        * ``"expm"``: exact ``exp(L t)`` (scipy ``expm_multiply``), time-independent models.
+        * ``"blocks"``: exact, block by block, phase-covariant models such as
+          ``models.network`` (energy-difference blocks, cell-permutation orbits).
+        * ``"sectors"``: exact, any static model: only the part of Liouville space reachable
+          from ``rho0`` (conserved charges, cell permutations, Hermitian half).
+        * ``"matrix_free"``: like ``"sectors"`` without assembling the generator (large
+          networks).
+        * ``"permutation"``: all-to-all networks in the Dicke basis; energy, ergotropy and
+          efficiency only.
+
+        ``"auto"`` is not the default because on tiny models (a few qubits) its structure
+        search costs a few milliseconds more than ``mesolve``'s whole run.
     rho0 : Qobj, optional
         Initial state (ket or density matrix) instead of ``model.rho0``.
     e_ops : Qobj, QobjEvo, callable, list or dict, optional

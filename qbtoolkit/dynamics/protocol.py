@@ -238,6 +238,7 @@ def optimal_stage_duration(
     *,
     num: int = 21,
     xatol: float | None = None,
+    duration_arg: str | None = None,
     method: str = "expm",
     options: Mapping[str, Any] | None = None,
     rho0: qutip.Qobj | None = None,
@@ -265,6 +266,10 @@ def optimal_stage_duration(
         Grid size (>= 3).
     xatol : float, optional
         Absolute tolerance on the duration; default ``1e-8 (hi - lo)``.
+    duration_arg : str, optional
+        Name of a coefficient argument of the stage's model (``model.args``) that is set to
+        the duration as well, for a time-dependent stage whose shape scales with its length
+        (e.g. a pulse envelope ``sin^2(pi t / tau)`` with ``args["tau"]``).
     method, options, rho0
         As in :func:`protocol`.
 
@@ -290,10 +295,16 @@ def optimal_stage_duration(
     num = check_int(num, "num", minimum=3)
     fns = registry.resolve([metric])
     xatol = 1e-8 * (hi - lo) if xatol is None else check_positive(xatol, "xatol")
+    model_k = stages[k].model
+    if duration_arg is not None and duration_arg not in model_k.args:
+        raise ValueError(f"duration_arg {duration_arg!r} is not an argument of stage "
+                         f"{names[k]!r}'s model (args: {sorted(model_k.args)})")
 
     def value(tau: float) -> float:
         trial = list(stages)
-        trial[k] = dataclasses.replace(stages[k], duration=float(tau))
+        model = model_k if duration_arg is None else model_k.replace(
+            args={**model_k.args, duration_arg: float(tau)})
+        trial[k] = dataclasses.replace(stages[k], model=model, duration=float(tau))
         tr = protocol(trial, [0.0, sum(s.duration for s in trial)], rho0=rho0, method=method,
                       options=options)
         out = registry.evaluate(tr.battery_states[-1:], fns, tr.H_battery,
