@@ -19,7 +19,8 @@ import matplotlib.pyplot as plt
 
 STYLE = Path(__file__).with_name("paper.mplstyle")
 
-__all__ = ["STYLE", "house_style", "subplots", "label_panels", "save"]
+__all__ = ["STYLE", "house_style", "subplots", "label_panels", "pi_ticks", "reference_line",
+           "save"]
 
 
 @contextmanager
@@ -51,6 +52,43 @@ def label_panels(axes, labels: str = "abcdefghijkl") -> None:
     for ax, lab in zip(np.ravel(axes), labels, strict=False):
         ax.text(0.0, 1.02, f"({lab})", transform=ax.transAxes, va="bottom", ha="right",
                 fontweight="bold")
+
+
+def _pi_label(k: int, q: int) -> str:
+    """``k pi / q`` in lowest terms, as mathtext."""
+    from math import gcd
+
+    if k == 0:
+        return "$0$"
+    g = gcd(k, q)
+    k, q = k // g, q // g
+    num = "\\pi" if k == 1 else ("-\\pi" if k == -1 else f"{k}\\pi")
+    return f"${num}$" if q == 1 else f"${num}/{q}$"
+
+
+def pi_ticks(ax, axis: str = "x", denominator: int = 4) -> None:
+    """Ticks at multiples of ``pi / denominator`` labelled as fractions of pi (e.g. an angle
+    theta in rad): ``0, pi/4, pi/2, 3pi/4, pi``."""
+    import numpy as np
+
+    lo, hi = (ax.get_xlim() if axis == "x" else ax.get_ylim())
+    step = np.pi / denominator
+    ks = np.arange(int(np.ceil(lo / step - 1e-9)), int(np.floor(hi / step + 1e-9)) + 1)
+    ticks, labels = ks * step, [_pi_label(int(k), denominator) for k in ks]
+    if axis == "x":
+        ax.set_xticks(ticks, labels)
+    else:
+        ax.set_yticks(ticks, labels)
+
+
+def reference_line(ax, x: float, text: str, *, color: str = "0.4", ls: str = "--",
+                   y: float = 0.97, **kwargs: Any) -> None:
+    """A vertical reference line at ``x`` (an optimal time, a half-life, ...) annotated with
+    ``text`` next to its top, so the line says what it marks."""
+    ax.axvline(x, color=color, ls=ls, lw=0.8, **kwargs)
+    ax.annotate(text, xy=(x, y), xycoords=("data", "axes fraction"), xytext=(3, 0),
+                textcoords="offset points", ha="left", va="top", color=color,
+                fontsize="small")
 
 
 def save(fig, path: str | Path, dpi: int = 150) -> Path:
