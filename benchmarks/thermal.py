@@ -1,6 +1,6 @@
 """Benchmark: steady-state ergotropy over a 100 x 100 (T_L, T_R) grid, three thermal cells.
 
-Ours: ``qbtoolkit.steady.thermal_steady_states`` (batched Pauli rate equation) + the batched
+Ours: ``qbtoolkit.models.thermal_steady_states`` (batched Pauli rate equation) + the batched
 ``qbtoolkit.ergotropy``. Baseline: one ``qutip.steadystate`` per grid point in a Python loop
 (model built with ``models.thermal_network``), then the same ergotropy. Both run in this one
 process; the results are compared point by point.
@@ -22,8 +22,7 @@ import numpy as np
 import qutip
 
 import qbtoolkit as qb
-from qbtoolkit.models import thermal_network
-from qbtoolkit.steady import thermal_steady_states
+from qbtoolkit.models import thermal_network, thermal_steady_states
 
 OMEGAS = [1.0, 1.0, 1.0]
 LAM = 0.1

@@ -7,7 +7,7 @@ where energetic, the Hamiltonian they are measured against.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import analysis, analytic, metrics, models, ops, steady
+from . import analysis, analytic, metrics, models, ops, thermo
 from ._linalg import ptrace  # batched partial trace (Qobj, kets, batches)
 from .dynamics import Stage, Trajectory, evolve, optimal_stage_duration, protocol, steady_state
 from .metrics import *  # noqa: F403 (the metric functions, listed in metrics.__all__)
@@ -26,7 +26,7 @@ __all__ = [
     "metrics",
     "models",
     "ops",
-    "steady",
+    "thermo",
     "BatteryModel",
     "Stage",
     "Trajectory",

@@ -1,8 +1,8 @@
 """models.thermal_network: Hadipour & Haseli (2025) global master equation, SPEC.md section 004.
 
-Physics checks go through the lead's generic path (``qbtoolkit.steady_state`` =
-``qutip.steadystate``) and the shared ``qbtoolkit.ergotropy``; the vectorised grid path
-(``qbtoolkit.steady``) is compared with it in ``test_thermal_steady.py``.
+Physics checks use ``qutip.steadystate`` of the model's full Liouvillian (``W_qutip``) and the
+shared ``qbtoolkit.ergotropy``; the fast routes (``qbtoolkit.steady_state``, the batched
+``thermal_steady_states``) are compared with it here and in ``test_thermal_steady.py``.
 """
 
 import itertools
@@ -15,16 +15,19 @@ from hypothesis import strategies as st
 
 import qbtoolkit as qb
 from qbtoolkit import ops
-from qbtoolkit.models import thermal_network
+from qbtoolkit.models import thermal_network, thermal_steady_states
 from qbtoolkit.papers import hadipour_haseli_2025 as hh
-from qbtoolkit.steady import thermal_steady_states
 
 W3 = [1.0, 1.0, 1.0]
 
 
 def W_qutip(omegas, couplings, temps, **kw) -> float:
+    """Steady-state ergotropy from plain ``qutip.steadystate`` of the model's operators."""
     model = thermal_network(omegas, couplings, temps, **kw)
-    return qb.ergotropy(qb.steady_state(model), model.H_battery)
+    rho = qutip.steadystate(model.H, list(model.c_ops))
+    fast = qb.steady_state(model)
+    assert np.abs(rho.full() - fast.full()).max() < 1e-10
+    return qb.ergotropy(rho, model.H_battery)
 
 
 def p(T, omega=1.0):
@@ -255,3 +258,82 @@ def test_builder_model_integrates_with_dynamics():
     rho_ss = qb.steady_state(m).full()
     assert np.abs(traj.states[-1] - rho_ss).max() < 2e-3
     assert isinstance(qb.steady_state(m), qutip.Qobj)
+
+
+# ----------------------------------------------------------------------------- interactions
+def _explicit_network_H(omegas, lam, perp, zz):
+    n = len(omegas)
+    sx, sy, sz = (ops.site_operators(f(), n) for f in (ops.sigma_x, ops.sigma_y, ops.sigma_z))
+    H = sum(w / 2 * s for w, s in zip(omegas, sz, strict=True))
+    for i in range(n):
+        for j in range(i + 1, n):
+            H = H + lam[i][j] / 2 * (perp * (sx[i] * sx[j] + sy[i] * sy[j])
+                                     + zz * sz[i] * sz[j])
+    return H
+
+
+@pytest.mark.parametrize("interaction, delta, perp, zz", [
+    ("zz", None, 0.0, 1.0), ("xx", None, 1.0, 0.0), ("xxz", 0.4, 1.0, 0.4),
+    ("heisenberg", None, 1.0, 1.0),
+])
+def test_interactions_build_the_documented_hamiltonian(interaction, delta, perp, zz):
+    omegas = [1.0, 0.8, 1.3]
+    lam = [[0, 0.2, 0.05], [0.2, 0, -0.1], [0.05, -0.1, 0]]
+    m = thermal_network(omegas, lam, [1.0, 0.4, 0.0], interaction=interaction, delta=delta)
+    H = _explicit_network_H(omegas, lam, perp, zz)
+    assert (m.H - H).norm() < 1e-12 * H.norm()
+    assert m.params["interaction"] == interaction
+    # the fast steady state agrees with plain QuTiP on the model's operators
+    ref = qutip.steadystate(m.H, list(m.c_ops)).full()
+    assert np.abs(qb.steady_state(m).full() - ref).max() < 1e-10
+    # and with the batched grid routine
+    grid = thermal_steady_states(omegas, lam, [[1.0, 0.4, 0.0]], interaction=interaction,
+                                 delta=delta)
+    assert np.abs(grid[0] - ref).max() < 1e-10
+
+
+def test_xx_chain_at_equal_temperatures_relaxes_to_gibbs():
+    m = thermal_network([1.0, 1.0, 1.0], {(0, 1): 0.3, (1, 2): 0.3}, [0.7] * 3,
+                        interaction="xx")
+    G = (-m.H / 0.7).expm()
+    assert np.abs(qb.steady_state(m).full() - (G / G.tr()).full()).max() < 1e-12
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(interaction="xy"), "interaction"),
+    (dict(interaction="xxz"), "delta"),
+    (dict(interaction="xx", delta=0.5), "delta"),
+    (dict(delta=0.5), "delta"),
+    (dict(interaction="xxz", delta="0.5"), "delta"),
+    (dict(master_equation="semi"), "master_equation"),
+])
+def test_interaction_options_are_validated(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        thermal_network(W3, 0.1, [1, 0.5, 0], **kwargs)
+
+
+# ----------------------------------------------------------------------------- trust
+def test_level_crossing_steady_state_is_refused_with_the_reason():
+    """Issue 11, class 8: at lambda = omega/2 the kernel of L is two-dimensional."""
+    m = thermal_network([1, 1, 1], 0.5, [.3, .6, .9])
+    from qbtoolkit.thermo import kernel_dimension
+    assert kernel_dimension(m.liouvillian()) == 2  # independent check of the claim
+    with pytest.raises(ValueError, match="not unique.*disconnected.*evolve"):
+        qb.steady_state(m)
+    with pytest.raises(ValueError, match="not unique"):  # also through qutip's route
+        qb.steady_state(m, method="direct")
+    assert np.isnan(thermal_steady_states([1, 1, 1], 0.5, [.3, .6, .9], on_singular="nan")).all()
+
+
+@pytest.mark.parametrize("c", [1e-12, 1e-10, 1e10, 1e12])
+def test_network_results_do_not_depend_on_the_unit_of_energy(c):
+    """Issue 11, class 2: energies and temperatures x c change nothing but units."""
+    ref = thermal_network(W3, 0.1, [1.0, 0.6, 0.0])
+    m = thermal_network([c] * 3, 0.1 * c, [c, 0.6 * c, 0.0])
+    assert len(m.c_ops) == len(ref.c_ops)  # no bath channel dropped
+    np.testing.assert_allclose(m.params["bohr_frequencies"],
+                               c * np.array(ref.params["bohr_frequencies"]), rtol=1e-12)
+    assert np.abs(qb.steady_state(m).full() - qb.steady_state(ref).full()).max() < 1e-10
+    W = qb.ergotropy(qb.steady_state(m), m.H) / c
+    assert W == pytest.approx(qb.ergotropy(qb.steady_state(ref), ref.H), rel=1e-9)
+    assert W == pytest.approx(0.050395, abs=1e-6)

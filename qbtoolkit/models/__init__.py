@@ -6,7 +6,7 @@ from .charger import charger_battery
 from .collective import collective_battery, parallel_battery
 from .dicke_basis import collective_operators, dicke_dissipator
 from .network import network, network_edges
-from .thermal import thermal_network
+from .thermal import Bath, thermal_model, thermal_network, thermal_steady_states
 from .xxz import xxz_charger_battery
 
 __all__ = [
@@ -18,6 +18,9 @@ __all__ = [
     "driven_atom",
     "two_qubit_battery",
     "thermal_network",
+    "thermal_model",
+    "thermal_steady_states",
+    "Bath",
     "xxz_charger_battery",
     "parallel_battery",
     "collective_battery",

@@ -3,7 +3,7 @@ extraction through thermal reservoir modulation" (see ``SPEC.md`` section 004).
 
 Model: :func:`qbtoolkit.models.thermal_network` (global secular master equation, lowering-form
 jump operators, Ohmic baths). Steady states over whole grids come from
-:func:`qbtoolkit.steady.thermal_steady_states` (Pauli rate equation, checked against
+:func:`qbtoolkit.models.thermal_steady_states` (Pauli rate equation, checked against
 ``qutip.steadystate``); ergotropy from the shared batched metric :func:`qbtoolkit.ergotropy`
 with respect to the full :math:`H_S`. Units: omega = 1 (all cells), temperatures in units of
 omega.
@@ -24,9 +24,8 @@ import numpy as np
 import xarray as xr
 
 from .. import ergotropy
-from ..models.thermal import thermal_energies
+from ..models.thermal import thermal_energies, thermal_steady_states
 from ..plotting import label_panels, subplots
-from ..steady import thermal_steady_states
 from . import register
 
 PAPER = "hadipour_haseli_2025"
@@ -58,7 +57,7 @@ def work_grid(
 ) -> np.ndarray:
     """Steady-state ergotropy ``W`` (w.r.t. H_S) over a temperature grid ``(..., N)``.
 
-    Arguments as in :func:`qbtoolkit.steady.thermal_steady_states`. Points where the steady
+    Arguments as in :func:`qbtoolkit.models.thermal_steady_states`. Points where the steady
     state is not unique (level crossings) are NaN.
     """
     energies, _ = thermal_energies(omegas, couplings)

@@ -1,0 +1,164 @@
+"""Dissipators written as sums over pairs of Bohr transitions, batched over states and rates.
+
+With :math:`L_g = \\sum_{t\\in g} s_t a_t |dst_t\\rangle\\langle src_t|` (``s_t`` the square root
+of the transition's rate, ``a_t`` its amplitude), the dissipator of one bath and its adjoint are
+
+.. math::
+
+    \\mathcal D\\rho = \\sum_{g}\\sum_{t,t'\\in g} s_t s_{t'} a_t \\bar a_{t'}
+        \\rho_{src_t, src_{t'}} |dst_t\\rangle\\langle dst_{t'}| - \\tfrac12\\{K, \\rho\\},
+    \\qquad
+    \\mathcal D^\\dagger X = \\sum_{g}\\sum_{t,t'\\in g} s_t s_{t'} \\bar a_t a_{t'}
+        X_{dst_t, dst_{t'}} |src_t\\rangle\\langle src_{t'}| - \\tfrac12\\{K, X\\},
+
+with :math:`K = \\sum_g L_g^\\dagger L_g`, whose entries are the pairs with
+:math:`dst_t = dst_{t'}`. Every routine here (applying a dissipator to a batch of states, the
+heat operator :math:`\\mathcal D^\\dagger H`, the superoperator matrix on a grid of rates) is a
+gather/scatter over these pairs, so nothing scales with the number of jump operators times
+:math:`d^2`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import scipy.sparse as sp
+
+from .bohr import Transitions
+
+__all__ = ["Pairs", "pairs_of", "apply_dissipator", "apply_adjoint", "superoperator",
+           "K_matrix"]
+
+
+class Pairs:
+    """Index data of the same-group transition pairs of one bath (cached per Transitions)."""
+
+    def __init__(self, tr: Transitions, d: int):
+        self.d = d
+        p1, p2 = tr.p1, tr.p2
+        self.p1, self.p2 = p1, p2
+        self.dst1, self.dst2 = tr.dst[p1], tr.dst[p2]
+        self.src1, self.src2 = tr.src[p1], tr.src[p2]
+        self.coef = tr.amp[p1] * tr.amp[p2].conj()
+        k = self.dst1 == self.dst2
+        self.k1, self.k2 = p1[k], p2[k]
+        self.ksrc1, self.ksrc2 = self.src1[k], self.src2[k]
+        self.kcoef = self.coef[k].conj()
+
+    def weights(self, s: np.ndarray) -> np.ndarray:
+        """``s_t s_t'`` on every pair, shape ``(..., n_pairs)``."""
+        return s[..., self.p1] * s[..., self.p2]
+
+    def kweights(self, s: np.ndarray) -> np.ndarray:
+        return s[..., self.k1] * s[..., self.k2]
+
+    @functools.cached_property
+    def scatter_dst(self) -> sp.csr_matrix:
+        """Pair -> flat index ``dst1 * d + dst2`` (row-major)."""
+        return _scatter(self.dst1 * self.d + self.dst2, self.d * self.d)
+
+    @functools.cached_property
+    def scatter_src(self) -> sp.csr_matrix:
+        return _scatter(self.src1 * self.d + self.src2, self.d * self.d)
+
+    @functools.cached_property
+    def scatter_k(self) -> sp.csr_matrix:
+        return _scatter(self.ksrc1 * self.d + self.ksrc2, self.d * self.d)
+
+
+def _scatter(idx: np.ndarray, size: int) -> sp.csr_matrix:
+    n = idx.size
+    return sp.csr_matrix((np.ones(n), (np.arange(n), idx)), shape=(n, size))
+
+
+def pairs_of(tr: Transitions, d: int) -> Pairs:
+    """The :class:`Pairs` of ``tr`` (built once per Transitions object)."""
+    cached = tr.__dict__.get("_pairs")
+    if cached is None or cached.d != d:
+        cached = Pairs(tr, d)
+        object.__setattr__(tr, "_pairs", cached)
+    return cached
+
+
+def _scatter_add(vals: np.ndarray, S: sp.csr_matrix, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``vals (..., n)`` into flat positions given by ``S`` (n, size); ``(..., size)``."""
+    lead = vals.shape[:-1]
+    flat = vals.reshape(-1, vals.shape[-1])
+    out = np.asarray(flat @ S) if flat.size else np.zeros((flat.shape[0], S.shape[1]),
+                                                           dtype=vals.dtype)
+    return out.reshape(lead + shape)
+
+
+def K_matrix(P: Pairs, s: np.ndarray) -> np.ndarray:
+    """:math:`K = \\sum_g L_g^\\dagger L_g`, shape ``(..., d, d)``."""
+    return _scatter_add(P.kcoef * P.kweights(s), P.scatter_k, (P.d, P.d))
+
+
+def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """:math:`\\mathcal D\\rho` of one bath, in its working basis.
+
+    Parameters
+    ----------
+    tr : Transitions
+        The bath's transitions.
+    s : ndarray, shape (..., n_transitions)
+        Square roots of the rates.
+    rho : ndarray, shape (..., d, d)
+        States (or any operators) in the working basis; batch axes broadcast with ``s``.
+
+    Returns
+    -------
+    ndarray, shape broadcast(...) + (d, d)
+    """
+    d = rho.shape[-1]
+    P = pairs_of(tr, d)
+    batch = np.broadcast_shapes(s.shape[:-1], rho.shape[:-2])
+    s = np.broadcast_to(s, batch + s.shape[-1:])
+    rho = np.broadcast_to(rho, batch + rho.shape[-2:])
+    vals = P.coef * P.weights(s) * rho[..., P.src1, P.src2]
+    out = _scatter_add(vals, P.scatter_dst, (d, d))
+    K = K_matrix(P, s)
+    return out - 0.5 * (K @ rho + rho @ K)
+
+
+def apply_adjoint(tr: Transitions, s: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """:math:`\\mathcal D^\\dagger X` (Heisenberg picture) of one bath, in its working basis.
+
+    Shapes as in :func:`apply_dissipator`. ``Tr[X D(rho)] = Tr[D^dag(X) rho]``; with
+    ``X = H`` this is the heat-current operator of the bath.
+    """
+    d = X.shape[-1]
+    P = pairs_of(tr, d)
+    batch = np.broadcast_shapes(s.shape[:-1], X.shape[:-2])
+    s = np.broadcast_to(s, batch + s.shape[-1:])
+    X = np.broadcast_to(X, batch + X.shape[-2:])
+    vals = P.coef.conj() * P.weights(s) * X[..., P.dst1, P.dst2]
+    out = _scatter_add(vals, P.scatter_src, (d, d))
+    K = K_matrix(P, s)
+    return out - 0.5 * (K @ X + X @ K)
+
+
+def superoperator(tr: Transitions, s: np.ndarray, d: int) -> np.ndarray:
+    """Matrix of :math:`\\mathcal D` acting on column-stacked operators (QuTiP's convention,
+    ``vec(X) = X.ravel(order="F")``), in the working basis; shape ``(..., d**2, d**2)``.
+
+    Meant for small ``d`` (the result is dense).
+    """
+    P = pairs_of(tr, d)
+    D = d * d
+    # sandwich: Y[a, b] += c X[c', e'] -> row a + b d, col c' + e' d
+    rows = [P.dst1 + P.dst2 * d]
+    cols = [P.src1 + P.src2 * d]
+    vals = [P.coef * P.weights(s)]
+    # anticommutator: -1/2 (K X + X K), K[l1, l2] from the K pairs
+    kv = -0.5 * P.kcoef * P.kweights(s)
+    j = np.arange(d)
+    l1, l2 = P.ksrc1[:, None], P.ksrc2[:, None]
+    rows += [(l1 + j * d).ravel(), (j + l2 * d).ravel()]
+    cols += [(l2 + j * d).ravel(), (j + l1 * d).ravel()]
+    rep = np.repeat(kv, d, axis=-1)
+    vals += [rep, rep]
+    idx = np.concatenate(rows) * D + np.concatenate(cols)
+    v = np.concatenate(vals, axis=-1)
+    return _scatter_add(v, _scatter(idx, D * D), (D, D))

@@ -1,0 +1,128 @@
+"""Validated inputs of the thermal builders: the system Hamiltonian, the baths, and operators on
+subsystems embedded into the whole system (tensor order of ``H``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import qutip
+
+from .._linalg import ptrace
+from .._validate import as_hamiltonian, input_eps
+from .baths import Bath
+from .bohr import Eigenbasis, Transitions, transitions
+from .spectral import spectral_values
+
+__all__ = ["system_hamiltonian", "check_baths", "embed_array", "coupling_array",
+           "bath_transitions"]
+
+
+def system_hamiltonian(H: Any) -> tuple[np.ndarray, tuple[int, ...], float]:
+    """``(H as a double (d, d) array, subsystem dims, machine epsilon of its input)``.
+
+    A Qobj keeps its dims; an ndarray is one subsystem of dimension d.
+    """
+    if isinstance(H, qutip.Qobj):
+        if not H.isoper or H.dims[0] != H.dims[1]:
+            raise ValueError("H must be a square qutip.Qobj operator")
+        dims = tuple(int(x) for x in H.dims[0])
+        arr = as_hamiltonian(H.full(), "H")  # relative Hermiticity and finiteness
+    else:
+        arr = as_hamiltonian(H, "H")
+        if arr.ndim != 2:
+            raise ValueError(f"H must be one (d, d) matrix, got shape {arr.shape}")
+        dims = (arr.shape[0],)
+    return arr, dims, input_eps(H)
+
+
+def check_baths(baths: Any) -> tuple[Bath, ...]:
+    """A non-empty sequence of :class:`Bath`."""
+    if isinstance(baths, Bath):
+        raise ValueError("baths must be a list of Bath (got a single Bath: wrap it in a list)")
+    if isinstance(baths, str | bytes) or not isinstance(baths, Sequence):
+        raise ValueError(f"baths must be a list of qbtoolkit.models.Bath, got {baths!r}")
+    if not baths:
+        raise ValueError("baths must contain at least one Bath")
+    for k, b in enumerate(baths):
+        if not isinstance(b, Bath):
+            raise ValueError(f"baths[{k}] must be a qbtoolkit.models.Bath, got "
+                             f"{type(b).__name__}")
+    return tuple(baths)
+
+
+def embed_array(local: np.ndarray, subsystems: Sequence[int], dims: Sequence[int]) -> np.ndarray:
+    """``local (x) 1`` on the whole space, with ``local`` acting on ``subsystems``.
+
+    ``local`` is a matrix ``(d_S, d_S)`` or a vector ``(d_S,)`` (a diagonal), in the tensor
+    order of ``subsystems``; the result is ``(d, d)`` or ``(d,)``.
+    """
+    dims = list(dims)
+    subs = list(subsystems)
+    rest = [i for i in range(len(dims)) if i not in subs]
+    d_rest = math.prod(dims[i] for i in rest)
+    order = subs + rest
+    perm = [order.index(i) for i in range(len(dims))]  # new axis i <- old axis perm[i]
+    sizes = [dims[i] for i in order]
+    if local.ndim == 1:
+        full = np.kron(local, np.ones(d_rest, dtype=local.dtype))
+        return full.reshape(sizes).transpose(perm).reshape(-1)
+    full = np.kron(local, np.eye(d_rest, dtype=local.dtype))
+    n = len(dims)
+    t = full.reshape(sizes + sizes).transpose(perm + [n + p for p in perm])
+    d = math.prod(dims)
+    return t.reshape(d, d)
+
+
+def _check_subsystems(bath: Bath, k: int, dims: Sequence[int]) -> list[int]:
+    subs = list(bath.subsystems)
+    if subs[-1] >= len(dims):
+        raise ValueError(f"baths[{k}].subsystems {subs} refer to a subsystem outside "
+                         f"0..{len(dims) - 1} (H has dims {list(dims)})")
+    return subs
+
+
+def coupling_array(bath: Bath, k: int, dims: Sequence[int]) -> np.ndarray:
+    """The bath's coupling operator on the whole space, ``(d, d)``."""
+    op_dims = list(bath.op.dims[0])
+    if op_dims == list(dims):
+        return bath.op.full()
+    if bath.subsystems is not None:
+        subs = _check_subsystems(bath, k, dims)
+        if op_dims == [dims[i] for i in subs]:
+            return embed_array(bath.op.full(), subs, dims)
+    where = f" or on subsystems {list(bath.subsystems)}" if bath.subsystems is not None else ""
+    raise ValueError(f"baths[{k}].op has dims {op_dims}; expected the system's dims "
+                     f"{list(dims)}{where}")
+
+
+def local_part(Harr: np.ndarray, subsystems: Sequence[int], dims: Sequence[int]) -> np.ndarray:
+    """Partial-trace projection :math:`\\mathrm{Tr}_{\\bar S} H / d_{\\bar S}` onto the
+    subsystems ``S`` (on their space)."""
+    d_rest = Harr.shape[0] // math.prod(dims[i] for i in subsystems)
+    return ptrace(Harr, list(subsystems), list(dims)) / d_rest
+
+
+def bath_transitions(bath: Bath, k: int, Aw: np.ndarray, basis: Eigenbasis, rotated: bool
+                     ) -> tuple[Transitions, np.ndarray]:
+    """Transitions of one bath's coupling and ``J(|omega|)`` on them.
+
+    A bath with zero-frequency slope 0 has no zero-frequency channel (those transitions are
+    dropped); a custom spectral density without ``J_zero_slope`` is refused when the coupling
+    has zero-frequency elements.
+    """
+    tr = transitions(Aw, basis, rotated, name=f"baths[{k}].op")
+    if bath.slope == 0.0:
+        tr = tr.without_zero_frequency()
+    elif bath.slope is None and np.any(tr.kind == 0):
+        raise ValueError(
+            f"baths[{k}].op has matrix elements inside eigenspaces (zero Bohr frequency), "
+            "whose rate kappa T lim J(w)/w a custom spectral_density does not fix: pass "
+            "J_zero_slope= (0 drops that channel)")
+    jv = np.zeros(tr.n)
+    nz = tr.kind != 0
+    jv[nz] = spectral_values(np.abs(tr.omega[nz]), bath.spectral_density, bath.cutoff,
+                             f"baths[{k}].spectral_density")
+    return tr, jv
