@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from . import coherence, correlations, nonlocality, texture, work
+from . import coherence, correlations, ergotropies, nonlocality, texture, work
 
 __all__ = [
     "METRIC_NAMES",
@@ -50,13 +50,15 @@ METRIC_UNITS: dict[str, str] = {
     "capacity": _ENERGY,
     "incoherent_ergotropy": _ENERGY,
     "coherent_ergotropy": _ENERGY,
+    "asymptotic_ergotropy": _ENERGY,
     "energy_variance": "energy^2 (units of H squared)",
     "relative_entropy_coherence": "bits",
     "entanglement_entropy": "bits",
     "mutual_information": "bits",
 }
 
-# Functions of a state that return numbers (passive/active states return states).
+# Functions of a state (and H) that return numbers; passive/active states return states, and
+# the rest of the ergotropy family needs more than (rho, H) (local Hamiltonians, n, a POVM).
 _MODULES = (work, coherence, texture, correlations, nonlocality)
 _EXCLUDED = {"passive_state", "active_state", "correlation_matrix"}
 _TABLE: dict[str, MetricFn] = {
@@ -65,6 +67,7 @@ _TABLE: dict[str, MetricFn] = {
     for name in mod.__all__
     if name not in _EXCLUDED
 }
+_TABLE["asymptotic_ergotropy"] = ergotropies.asymptotic_ergotropy
 #: Names accepted wherever a metric may be given by name.
 METRIC_NAMES: tuple[str, ...] = tuple(sorted(_TABLE))
 
