@@ -1,4 +1,4 @@
-"""Closed forms of qbtoolkit.analytic: constants, identities, SPEC numbers (no simulation)."""
+"""Closed forms of qbtoolkit.analytic: constants, identities, reference numbers (no simulation)."""
 
 import numpy as np
 import pytest
@@ -104,7 +104,7 @@ def test_ergotropic_power_optimum():
     assert np.all(np.diff(t) > 0) and np.all(np.diff(p) > 0)
     assert t[0] == pytest.approx(an.A, abs=1e-3)
     assert np.all(p < an.max_power(th))  # ergotropic power below energetic power (theta > 0)
-    # Eqs. 43 and 45 approximate the exact curves (SPEC: max errors 0.0054 and 0.018)
+    # Eqs. 43 and 45 approximate the exact curves (max errors 0.0054 and 0.018)
     th = np.linspace(1e-3, np.pi, 300)
     t, p = an.ergotropic_power_optimum(th)
     assert np.max(np.abs(an.optimal_ergotropic_power_time_approx(th) - t)) == pytest.approx(

@@ -19,7 +19,7 @@ def decaying_qubit(gamma: float = 0.7, theta: float = np.pi / 2) -> BatteryModel
 
 
 def driven_damped_qubit(omega_r: float, gamma: float) -> BatteryModel:
-    """Resonant drive in the rotating frame: H = (Omega/2) sigma_x (SPEC 000-A)."""
+    """Resonant drive in the rotating frame: H = (Omega/2) sigma_x (reconstructed driven atom, Rabat 2026)."""
     return BatteryModel(0.5 * omega_r * ops.sigma_x(), [np.sqrt(gamma) * ops.sigma_minus()],
                         ops.ground(), ops.number(), (0,), {}, "driven")
 
@@ -38,7 +38,7 @@ def test_amplitude_damping_closed_form():
         erg = ree - 0.5 + 0.5 * np.sqrt((1 - 2 * ree) ** 2 + 4 * reg**2)
         np.testing.assert_allclose(qb.ergotropy(traj.battery_states, traj.H_battery), erg,
                                    atol=1e-9)
-    # Santos (2021) / SPEC 002: Eq. 5-consistent ergotropy half-life of |+> is ln(8/5)/gamma
+    # Santos (2021): Eq. 5-consistent ergotropy half-life of |+> is ln(8/5)/gamma
     ds = qb.evolve(model, np.linspace(0, 3, 301), method="expm").evaluate({"W": qb.ergotropy})
     tau = qb.analysis.half_life(ds.time.values, ds.W.values)
     assert gamma * tau == pytest.approx(np.log(8 / 5), abs=1e-7)
@@ -91,7 +91,7 @@ def test_xarray_view():
 
 
 def test_steady_state_closed_form():
-    # SPEC 000-A A3: rho_ee = x^2/(1+2x^2), C_l1 = 2x/(1+2x^2),
+    # reconstructed driven atom (Rabat 2026), steady state: rho_ee = x^2/(1+2x^2), C_l1 = 2x/(1+2x^2),
     # Erg = (sqrt(1+4x^2)-1)/(2(1+2x^2)) with x = Omega/gamma
     for x in (0.5, 1.0, np.sqrt((1 + np.sqrt(2)) / 2), 3.0):
         model = driven_damped_qubit(x * 1.3, 1.3)

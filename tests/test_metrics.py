@@ -19,7 +19,7 @@ dims = st.sampled_from([2, 3, 4, 8])
 
 
 def qubit_closed_form(rho_ee: float, rho_eg: complex, w: float) -> float:
-    """Qubit ergotropy for H = w|e><e| (SPEC.md; Downing & Ukhtary Eq. 50)."""
+    """Qubit ergotropy for H = w|e><e| (Downing & Ukhtary Eq. 50)."""
     return w * (rho_ee - 0.5 + 0.5 * np.sqrt((1 - 2 * rho_ee) ** 2 + 4 * abs(rho_eg) ** 2))
 
 

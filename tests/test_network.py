@@ -1,4 +1,4 @@
-"""N-cell networks, the block solver and Santos (2021) checks (SPEC.md section 002)."""
+"""N-cell networks, the block solver and Santos (2021) checks (reconstructed network, docs/papers/santos_2021.md)."""
 
 import numpy as np
 import pytest

@@ -1,6 +1,6 @@
 """Two-qubit resources (steering, CHSH, texture) and the Wang et al. (2026) XXZ battery.
 
-Closed forms: Werner states; product states; SPEC.md section 003 parameter-free curves
+Closed forms: Werner states; product states; the parameter-free curves of the reconstructed Wang et al. (2026) model
 K_b = 2 omega_b sqrt(1 - C^2), F3 = sqrt(1 + 2 C^2), B = 2 sqrt(1 + C^2),
 T_tr(rho_b) = sqrt(2 - C^2) / 2, C_l1 = C.
 """
@@ -159,7 +159,7 @@ def test_xxz_builder_conventions():
     ],
 )
 def test_xxz_parameter_free_curves(params):
-    """SPEC 003: capacity vs every resource is one curve, independent of J1, J2, detuning."""
+    """Wang et al. (2026): capacity vs every resource is one curve, independent of J1, J2, detuning."""
     model, traj = _xxz_run(**params)
     wb = model.params["omega_b"]
     rho, rho_b = traj.states, traj.battery_states
@@ -184,7 +184,7 @@ def test_xxz_resonant_landmarks_and_j2_independence():
     # J1 t = pi/2: full charge, K_b = 2 omega_b, no resources
     assert Kb[2] == pytest.approx(2.0, abs=1e-9) and C[2] == pytest.approx(0.0, abs=1e-9)
     assert qb.energy(traj.battery_states[2], model.H_battery) == pytest.approx(1.0, abs=1e-9)
-    # full-state texture is constant sqrt3/2 on resonance (SPEC 003)
+    # full-state texture is constant sqrt3/2 on resonance (Wang et al. 2026, reconstructed)
     np.testing.assert_allclose(qb.state_texture(traj.states), np.sqrt(3) / 2, atol=1e-9)
     # J2 only adds a phase: battery states identical for another J2
     _, traj2 = _xxz_run(J1=0.3, J2=-0.9, n=9)
@@ -192,7 +192,7 @@ def test_xxz_resonant_landmarks_and_j2_independence():
 
 
 def test_xxz_imaginarity_detuned_loop():
-    """SPEC 003 F3: at Omega t = pi/2 the imaginarity vanishes but C = 2|Delta|J1/Omega^2."""
+    """Wang et al. (2026), reconstruction: at Omega t = pi/2 the imaginarity vanishes but C = 2|Delta|J1/Omega^2."""
     J1, delta = 0.3, 0.2
     model = qb.models.xxz_charger_battery(1.0 + delta, 1.0, J1, 0.1)
     Om = np.hypot(delta, J1)

@@ -1,4 +1,4 @@
-"""models.thermal_network: Hadipour & Haseli (2025) global master equation, SPEC.md section 004.
+"""models.thermal_network: Hadipour & Haseli (2025) global master equation, docs/papers/hadipour_haseli_2025.md.
 
 Physics checks use ``qutip.steadystate`` of the model's full Liouvillian (``W_qutip``) and the
 shared ``qbtoolkit.ergotropy``; the fast routes (``qbtoolkit.steady_state``, the batched
@@ -97,7 +97,7 @@ def test_custom_spectral_density():
     assert W_qutip(W3, 0.1, [0.6, 0.6, 0.6], **cubic) == pytest.approx(0.0, abs=1e-10)
 
 
-# ----------------------------------------------------------------------------- SPEC 004 numbers
+# ----------------------------------------------------------------------------- reference numbers of Hadipour & Haseli (2025)
 @pytest.mark.parametrize(
     "temps, expected",
     [
@@ -131,7 +131,7 @@ def test_equal_temperatures_give_the_gibbs_state_and_no_work(T, lam, n):
 @settings(max_examples=15, deadline=None)
 @given(TL=st.floats(0.1, 3.0), TM=st.floats(0.1, 3.0))
 def test_weak_coupling_limit(TL, TM):
-    """lambda -> 0, T_R = 0: W = omega p(T_L) p(T_M) (SPEC 004, closed form)."""
+    """lambda -> 0, T_R = 0: W = omega p(T_L) p(T_M) (closed form)."""
     W = hh.work_grid(W3, 1e-8, [TL, TM, 0.0])
     assert W == pytest.approx(p(TL) * p(TM), abs=1e-7)
     assert hh.weak_coupling_ergotropy(TL, TM) == pytest.approx(p(TL) * p(TM), rel=1e-14)
@@ -206,16 +206,16 @@ def test_fig6_features():
 
 
 def test_two_cells_model_as_printed_gives_no_work():
-    """SPEC 004: the literal two-cell model cannot produce the paper's Figs. 2-3."""
+    """The literal two-cell model cannot produce the paper's Figs. 2-3."""
     t = np.linspace(0, 3, 31)
     T = np.stack(np.meshgrid(t, t, indexing="ij"), -1)
     for lam in (0.1, 0.4, 0.7):
         assert np.abs(hh.work_grid([1, 1], {(0, 1): lam}, T)).max() < 1e-12
-    # SPEC says W == 0 on [0, 3]^2 up to lambda = 0.8; at 0.8 it is already (tiny but) nonzero
+    # our first reading said W == 0 on [0, 3]^2 up to lambda = 0.8; at 0.8 it is already (tiny but) nonzero
     assert W_qutip([1, 1], {(0, 1): 0.8}, [0.8, 3.0]) == pytest.approx(8.618e-4, abs=1e-6)
     for lam in (-0.9, -0.5, 0.1, 0.5001, 0.9):  # W(T_L = 0) = 0 for |lambda| < omega
         assert np.abs(hh.work_grid([1, 1], {(0, 1): lam}, T[0])).max() < 1e-12
-    # ... but not for lambda > omega, where |ge>, |eg> are below |gg> (SPEC overstates this)
+    # ... but not for lambda > omega, where |ge>, |eg> are below |gg> (the first reading overstated this)
     assert W_qutip([1, 1], {(0, 1): 1.2}, [0.0, 3.0]) == pytest.approx(0.0566170, abs=1e-6)
     ds = hh.compute_fig3(quick=True)
     assert float(np.abs(ds["W"].sel(lambda_LR=0.1)).max()) < 1e-12

@@ -42,6 +42,19 @@ class FigureRecipe:
         return data, self.plot(data)
 
 
+def _styled(plot: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    import functools
+
+    from ..plotting import house_style
+
+    @functools.wraps(plot)
+    def draw(data: Any) -> Any:
+        with house_style():
+            return plot(data)
+
+    return draw
+
+
 _REGISTRY: dict[str, FigureRecipe] = {}
 _loaded = False
 
@@ -49,8 +62,9 @@ _loaded = False
 def register(
     paper: str, name: str, title: str, compute: Callable[..., Any], plot: Callable[[Any], Any]
 ) -> FigureRecipe:
-    """Add a figure recipe to the registry (called at import of each paper module)."""
-    recipe = FigureRecipe(paper, name, title, compute, plot)
+    """Add a figure recipe to the registry (called at import of each paper module); its plot
+    function draws under the house style (:func:`qbtoolkit.plotting.house_style`)."""
+    recipe = FigureRecipe(paper, name, title, compute, _styled(plot))
     if recipe.id in _REGISTRY and _REGISTRY[recipe.id].compute is not compute:
         raise ValueError(f"figure id {recipe.id!r} registered twice")
     _REGISTRY[recipe.id] = recipe
