@@ -19,7 +19,8 @@ def decaying_qubit(gamma: float = 0.7, theta: float = np.pi / 2) -> BatteryModel
 
 
 def driven_damped_qubit(omega_r: float, gamma: float) -> BatteryModel:
-    """Resonant drive in the rotating frame: H = (Omega/2) sigma_x (reconstructed driven atom, Rabat 2026)."""
+    """Resonant drive in the rotating frame: H = (Omega/2) sigma_x (reconstructed driven atom,
+    Rabat 2026)."""
     return BatteryModel(0.5 * omega_r * ops.sigma_x(), [np.sqrt(gamma) * ops.sigma_minus()],
                         ops.ground(), ops.number(), (0,), {}, "driven")
 
@@ -91,7 +92,8 @@ def test_xarray_view():
 
 
 def test_steady_state_closed_form():
-    # reconstructed driven atom (Rabat 2026), steady state: rho_ee = x^2/(1+2x^2), C_l1 = 2x/(1+2x^2),
+    # reconstructed driven atom (Rabat 2026), steady state:
+    # rho_ee = x^2/(1+2x^2), C_l1 = 2x/(1+2x^2),
     # Erg = (sqrt(1+4x^2)-1)/(2(1+2x^2)) with x = Omega/gamma
     for x in (0.5, 1.0, np.sqrt((1 + np.sqrt(2)) / 2), 3.0):
         model = driven_damped_qubit(x * 1.3, 1.3)

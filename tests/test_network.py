@@ -1,4 +1,5 @@
-"""N-cell networks, the block solver and Santos (2021) checks (reconstructed network, docs/papers/santos_2021.md)."""
+"""N-cell networks, the block solver and Santos (2021) checks (the reconstructed network:
+docs/papers/santos_2021.md)."""
 
 import numpy as np
 import pytest

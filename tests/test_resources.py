@@ -1,6 +1,7 @@
 """Two-qubit resources (steering, CHSH, texture) and the Wang et al. (2026) XXZ battery.
 
-Closed forms: Werner states; product states; the parameter-free curves of the reconstructed Wang et al. (2026) model
+Closed forms: Werner states; product states; the parameter-free curves of the reconstructed
+Wang et al. (2026) model
 K_b = 2 omega_b sqrt(1 - C^2), F3 = sqrt(1 + 2 C^2), B = 2 sqrt(1 + C^2),
 T_tr(rho_b) = sqrt(2 - C^2) / 2, C_l1 = C.
 """
@@ -159,7 +160,8 @@ def test_xxz_builder_conventions():
     ],
 )
 def test_xxz_parameter_free_curves(params):
-    """Wang et al. (2026): capacity vs every resource is one curve, independent of J1, J2, detuning."""
+    """Wang et al. (2026): capacity vs every resource is one curve, independent of J1, J2 and
+    the detuning."""
     model, traj = _xxz_run(**params)
     wb = model.params["omega_b"]
     rho, rho_b = traj.states, traj.battery_states
@@ -192,7 +194,8 @@ def test_xxz_resonant_landmarks_and_j2_independence():
 
 
 def test_xxz_imaginarity_detuned_loop():
-    """Wang et al. (2026), reconstruction: at Omega t = pi/2 the imaginarity vanishes but C = 2|Delta|J1/Omega^2."""
+    """Wang et al. (2026), reconstruction: at Omega t = pi/2 the imaginarity vanishes but
+    C = 2|Delta|J1/Omega^2."""
     J1, delta = 0.3, 0.2
     model = qb.models.xxz_charger_battery(1.0 + delta, 1.0, J1, 0.1)
     Om = np.hypot(delta, J1)

@@ -1,4 +1,5 @@
-"""models.thermal_network: Hadipour & Haseli (2025) global master equation, docs/papers/hadipour_haseli_2025.md.
+"""models.thermal_network: Hadipour & Haseli (2025) global master equation
+(docs/papers/hadipour_haseli_2025.md).
 
 Physics checks use ``qutip.steadystate`` of the model's full Liouvillian (``W_qutip``) and the
 shared ``qbtoolkit.ergotropy``; the fast routes (``qbtoolkit.steady_state``, the batched
@@ -97,7 +98,7 @@ def test_custom_spectral_density():
     assert W_qutip(W3, 0.1, [0.6, 0.6, 0.6], **cubic) == pytest.approx(0.0, abs=1e-10)
 
 
-# ----------------------------------------------------------------------------- reference numbers of Hadipour & Haseli (2025)
+# ------------------------------------------------ reference numbers of Hadipour & Haseli (2025)
 @pytest.mark.parametrize(
     "temps, expected",
     [
@@ -211,11 +212,13 @@ def test_two_cells_model_as_printed_gives_no_work():
     T = np.stack(np.meshgrid(t, t, indexing="ij"), -1)
     for lam in (0.1, 0.4, 0.7):
         assert np.abs(hh.work_grid([1, 1], {(0, 1): lam}, T)).max() < 1e-12
-    # our first reading said W == 0 on [0, 3]^2 up to lambda = 0.8; at 0.8 it is already (tiny but) nonzero
+    # our first reading said W == 0 on [0, 3]^2 up to lambda = 0.8; at 0.8 it is already
+    # (tiny but) nonzero
     assert W_qutip([1, 1], {(0, 1): 0.8}, [0.8, 3.0]) == pytest.approx(8.618e-4, abs=1e-6)
     for lam in (-0.9, -0.5, 0.1, 0.5001, 0.9):  # W(T_L = 0) = 0 for |lambda| < omega
         assert np.abs(hh.work_grid([1, 1], {(0, 1): lam}, T[0])).max() < 1e-12
-    # ... but not for lambda > omega, where |ge>, |eg> are below |gg> (the first reading overstated this)
+    # ... but not for lambda > omega, where |ge>, |eg> are below |gg> (the first reading
+    # overstated this)
     assert W_qutip([1, 1], {(0, 1): 1.2}, [0.0, 3.0]) == pytest.approx(0.0566170, abs=1e-6)
     ds = hh.compute_fig3(quick=True)
     assert float(np.abs(ds["W"].sel(lambda_LR=0.1)).max()) < 1e-12
