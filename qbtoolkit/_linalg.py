@@ -197,6 +197,22 @@ def ptrace(states: Any, keep: int | Sequence[int], dims: Sequence[int] | None = 
         ``"states contains NaN or inf"``; ``dims`` not integers >= 1 multiplying to ``d``,
         or disagreeing with the Qobj's dims; ``keep`` empty, not integers, repeated or out
         of range; a bra, superoperator or non-square array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()
+    >>> qb.ptrace(bell, 0).full().real.round(12)       # maximally mixed, dims [[2], [2]]
+    array([[0.5, 0. ],
+           [0. , 0.5]])
+    >>> batch = np.stack([qutip.ket2dm(bell).full()] * 100)  # e.g. a time series
+    >>> qb.ptrace(batch, [1]).shape                    # one einsum, no loop over states
+    (100, 2, 2)
+    >>> bool(np.allclose(qb.ptrace(batch, 1)[0], qutip.ket2dm(bell).ptrace(1).full()))
+    True
     """
     qdims = qobj_dims(states, "states")
     arr, kets = _ptrace_input(states)

@@ -55,13 +55,27 @@ class EdgeOptimumWarning(UserWarning):
 class Peak(tuple):
     """``(time, value)`` of a maximum: a pair (it unpacks and compares as one).
 
-    Attributes
+    Parameters
     ----------
-    time, value : float
-        Location and height of the maximum.
-    at_edge : bool
+    time : float
+        Location of the maximum (units of the series' times).
+    value : float
+        Height of the maximum (units of the series' values).
+    at_edge : bool, default False
         True when the largest sample is the first or last one: the series may keep rising
         beyond the grid, so this is not a refined optimum.
+
+    Attributes
+    ----------
+    at_edge : bool
+        As given.
+
+    Examples
+    --------
+    >>> from qbtoolkit.analysis import Peak
+    >>> t, v = Peak(1.5, 0.25)
+    >>> print(t, v, Peak(2.0, 1.0, at_edge=True))
+    1.5 0.25 Peak(time=2, value=1, at_edge=True)
     """
 
     at_edge: bool
@@ -77,15 +91,34 @@ class Peak(tuple):
 
     @property
     def time(self) -> float:
+        """Location of the maximum (the first element of the pair)."""
         return self[0]
 
     @property
     def value(self) -> float:
+        """Height of the maximum (the second element of the pair)."""
         return self[1]
 
 
 def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1e-12):
-    """Maximum of a scalar function on ``[lo, hi]`` (bounded Brent): ``(x*, f(x*))``."""
+    """Maximum of a scalar function on ``[lo, hi]`` (bounded Brent): ``(x*, f(x*))``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` on ``[lo, hi]``.
+    lo, hi : float
+        Bounds of the search interval, ``lo < hi``.
+    xatol : float, default 1e-12
+        Absolute tolerance on ``x*`` (units of ``x``).
+
+    Returns
+    -------
+    x : float
+        Location of the maximum found (a local maximum if ``f`` has several).
+    fx : float
+        ``f(x)``.
+    """
     res = minimize_scalar(lambda x: -f(x), bounds=(lo, hi), method="bounded",
                           options={"xatol": xatol})
     return float(res.x), float(-res.fun)
@@ -94,11 +127,15 @@ def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1
 def peak(times, values) -> Peak:
     """Global maximum ``(t*, v*)`` of a sampled series, refined on a cubic spline.
 
+    The spline through the samples around the largest one is maximised by bounded Brent
+    iteration inside the two neighbouring grid cells, so the result does not depend on the grid
+    step to first order.
+
     Parameters
     ----------
-    times : array_like (T,)
-        Strictly increasing sample times.
-    values : array_like (T,)
+    times : array_like, shape (T,)
+        Strictly increasing sample times, at least two.
+    values : array_like, shape (T,)
         Samples; NaN samples are ignored (at least one must be finite).
 
     Returns
@@ -106,6 +143,21 @@ def peak(times, values) -> Peak:
     Peak
         ``(time, value)``; a maximum at the first or last finite sample is returned as
         sampled with ``at_edge=True`` and an :class:`EdgeOptimumWarning`.
+
+    Raises
+    ------
+    ValueError
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        increasing with at least two points; or no finite sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit.analysis import peak
+    >>> t = np.linspace(0.0, 3.0, 61)              # grid step 0.05
+    >>> tp, Ep = peak(t, np.sin(t) ** 2)           # refined to the true maximum at pi / 2
+    >>> print(round(tp, 5), round(np.pi / 2, 5), round(Ep, 6))
+    1.5708 1.5708 1.0
     """
     t, v = _check_series(times, values)
     ok = np.isfinite(v)
@@ -129,8 +181,38 @@ def peak(times, values) -> Peak:
 def first_crossing(times, values, level: float, direction: str = "down") -> float:
     """First time the series crosses ``level`` (``direction`` "down" or "up").
 
-    Refined by root finding on a cubic spline of the bracketing cells. Returns ``nan`` if the
-    series never crosses.
+    Refined by root finding on a cubic spline of the bracketing cells (linear interpolation if
+    the spline does not change sign there).
+
+    Parameters
+    ----------
+    times : array_like, shape (T,)
+        Strictly increasing sample times, at least two.
+    values : array_like, shape (T,)
+        Samples of the series at ``times``.
+    level : float
+        The level (units of ``values``).
+    direction : {"down", "up"}, default "down"
+        Crossing from above (``"down"``) or from below (``"up"``).
+
+    Returns
+    -------
+    float
+        The crossing time (units of ``times``), or ``nan`` if the series never crosses.
+
+    Raises
+    ------
+    ValueError
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        increasing with at least two points; or an unknown ``direction``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit.analysis import first_crossing
+    >>> t = np.linspace(0.0, 3.0, 61)
+    >>> print(round(first_crossing(t, np.exp(-t), 0.25), 6), round(np.log(4), 6))
+    1.386294 1.386294
     """
     t, v = _check_series(times, values)
     if direction not in ("down", "up"):
@@ -151,7 +233,34 @@ def first_crossing(times, values, level: float, direction: str = "down") -> floa
 
 
 def half_life(times, values) -> float:
-    """Time at which ``values`` first falls to half of ``values[0]`` (Santos 2021, Sec. II)."""
+    """Time at which ``values`` first falls to half of ``values[0]`` (Santos 2021, Sec. II).
+
+    Parameters
+    ----------
+    times : array_like, shape (T,)
+        Strictly increasing sample times, at least two.
+    values : array_like, shape (T,)
+        Samples of the series at ``times``.
+
+    Returns
+    -------
+    float
+        The half-life (units of ``times``), or ``nan`` if the series never halves.
+
+    Raises
+    ------
+    ValueError
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        increasing with at least two points.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit.analysis import half_life
+    >>> t = np.linspace(0.0, 3.0, 61)
+    >>> print(round(half_life(t, np.exp(-t)), 6), round(np.log(2), 6))
+    0.693147 0.693147
+    """
     t, v = _check_series(times, values)
     return first_crossing(t, v, 0.5 * v[0], "down")
 
@@ -161,6 +270,26 @@ def average_power(times, energy, e0: float | None = None) -> np.ndarray:
 
     Downing & Ukhtary Eq. 12; ``E0 = energy[0]`` by default. Pass the ergotropy series to get
     the ergotropic power.
+
+    Parameters
+    ----------
+    times : array_like, shape (T,)
+        Strictly increasing sample times, at least two.
+    energy : array_like, shape (T,)
+        Stored energy (or ergotropy) at ``times``.
+    e0 : float, optional
+        Reference energy ``E0``; default ``energy[0]``.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Power in units of energy / time; NaN where ``t = 0``.
+
+    Raises
+    ------
+    ValueError
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        increasing with at least two points.
     """
     t, E = _check_series(times, energy)
     e0 = E[0] if e0 is None else float(e0)
@@ -169,8 +298,42 @@ def average_power(times, energy, e0: float | None = None) -> np.ndarray:
 
 
 def optimal_power(times, energy, e0: float | None = None) -> Peak:
-    """``(t_P, P(t_P))``: the peak of the average charging power, refined (a :class:`Peak`;
-    ``at_edge`` and a warning when the power is largest at the last sample)."""
+    """``(t_P, P(t_P))``: the peak of the average charging power, refined.
+
+    Parameters
+    ----------
+    times : array_like, shape (T,)
+        Strictly increasing sample times, at least two.
+    energy : array_like, shape (T,)
+        Stored energy (or ergotropy, for the ergotropic power) at ``times``.
+    e0 : float, optional
+        Reference energy ``E0``; default ``energy[0]``.
+
+    Returns
+    -------
+    Peak
+        ``(t_P, P(t_P))`` (units of time, energy / time); ``at_edge`` and an
+        :class:`EdgeOptimumWarning` when the power is largest at the last sample.
+
+    Raises
+    ------
+    ValueError
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        increasing with at least two points.
+
+    Examples
+    --------
+    Closed-system charging ``E = sin^2(J t)`` (Downing & Ukhtary Eq. 30 at ``theta = pi``)
+    peaks in power at ``J t_P = A`` with ``P = B`` (Eqs. 34, 35):
+
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> from qbtoolkit.analysis import optimal_power
+    >>> t = np.linspace(0.0, 3.0, 61)
+    >>> tp, P = optimal_power(t, np.sin(t) ** 2)
+    >>> print(round(tp, 5), round(analytic.A, 5), round(P, 6), round(analytic.B, 6))
+    1.16556 1.16556 0.724611 0.724611
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EdgeOptimumWarning)
         out = peak(times, average_power(times, energy, e0))

@@ -2,27 +2,27 @@
 
 Two groups of formulas live here:
 
-* **Downing & Ukhtary (2026), "Charging a quantum battery from the Bloch sphere"**
-  (SPEC.md section 001).  A charger qubit ``a`` prepared on the Bloch sphere,
+* **Downing & Ukhtary (2026), "Charging a quantum battery from the Bloch sphere"**.
+  A charger qubit ``a`` prepared on the Bloch sphere,
   ``cos(theta/2)|g> + e^{i phi} sin(theta/2)|e>``, exchanges energy with a battery qubit ``b``
   (initially ``|g>``) through ``H = w_b(n_a + n_b) + J(s_a^+ s_b + h.c.)``; optionally the charger
   decays at rate ``gamma`` (Eq. 60).  All functions take the dimensionless time ``Jt`` or the
   time ``t`` together with ``J`` as documented, and return energies in units of ``omega``
   (``omega = 1`` by default).  Equation numbers refer to the paper.
-* **Driven two-level atom** (SPEC.md section 000-A, a *reconstructed* model for the
-  Rabat-group abstract; the paper itself was not available): ``H = (Delta/2) sigma_z +
-  (Omega/2) sigma_x`` in the frame rotating at the drive frequency, decay ``sqrt(gamma) sigma_-``
-  and pure dephasing ``sqrt(gamma_phi/2) sigma_z``.
+* **Driven two-level atom** (a *reconstructed* model for the Rabat-group abstract; the
+  paper itself was not available, see its page in the documentation):
+  ``H = (Delta/2) sigma_z + (Omega/2) sigma_x`` in the frame rotating at the drive frequency,
+  decay ``sqrt(gamma) sigma_-`` and pure dephasing ``sqrt(gamma_phi/2) sigma_z``.
 
 Every function is vectorised over numpy arrays (broadcasting), ``hbar = 1``.
 
 The numerical constants of the paper (A, B, C, D, K, L) are computed here by root finding
 rather than hard-coded; they are exposed as module attributes ``A, B, C, D, K, L``.
 
-Paper typos accounted for (see SPEC.md 001): Eq. 36 (energy variance) is implemented in the
-corrected form ``w^2 n (1 - n)``; :func:`energy_variance_printed` keeps the printed form for
-comparison.  Eqs. 24/28 miss a factor ``-i``; :func:`charger_battery_moments` returns the
-corrected complex moments.
+Paper typos accounted for (listed on the Downing-Ukhtary page of the documentation): Eq. 36
+(energy variance) is implemented in the corrected form ``w^2 n (1 - n)``;
+:func:`energy_variance_printed` keeps the printed form for comparison. Eqs. 24/28 miss a
+factor ``-i``; :func:`charger_battery_moments` returns the corrected complex moments.
 """
 
 from __future__ import annotations
@@ -106,7 +106,13 @@ __all__ = [
 
 @cache
 def constant_A() -> float:
-    """A: root of ``tan A = 2A`` in ``(0, pi/2)`` (Eq. 34); ``J t_P = A``. A = 1.1655612."""
+    """A: root of ``tan A = 2A`` in ``(0, pi/2)`` (Eq. 34); ``J t_P = A``. A = 1.1655612.
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     return float(
         brentq(lambda a: np.sin(a) - 2.0 * a * np.cos(a), 0.5, np.pi / 2 - 1e-12, xtol=1e-15)
     )
@@ -114,14 +120,26 @@ def constant_A() -> float:
 
 @cache
 def constant_B() -> float:
-    """B = sin^2(A)/A (Eq. 35); peak power ``P(t_P) = B w J sin^2(theta/2)``. B = 0.7246114."""
+    """B = sin^2(A)/A (Eq. 35); peak power ``P(t_P) = B w J sin^2(theta/2)``. B = 0.7246114.
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     a = constant_A()
     return float(np.sin(a) ** 2 / a)
 
 
 @cache
 def constant_C() -> float:
-    """C: root of ``1 + 2C tan(2C) = 0`` in ``(pi/4, pi/2)`` (Eq. 42). C = 1.3991930."""
+    """C: root of ``1 + 2C tan(2C) = 0`` in ``(pi/4, pi/2)`` (Eq. 42). C = 1.3991930.
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     # written as cos(2C) + 2C sin(2C) = 0 to avoid the pole of tan at C = pi/4
     return float(
         brentq(
@@ -135,21 +153,39 @@ def constant_C() -> float:
 
 @cache
 def constant_D() -> float:
-    """D = -cos(2C)/C (Eq. 44); peak ergotropic power at ``theta = pi``. D = 0.6730168."""
+    """D = -cos(2C)/C (Eq. 44); peak ergotropic power at ``theta = pi``. D = 0.6730168.
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     c = constant_C()
     return float(-np.cos(2 * c) / c)
 
 
 @cache
 def constant_K() -> float:
-    """K = -A tan(2A)/4 = A^2/(4A^2 - 1) (Sec. 8, text above Eq. 67). K = 0.3063808."""
+    """K = -A tan(2A)/4 = A^2/(4A^2 - 1) (Sec. 8, text above Eq. 67). K = 0.3063808.
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     a = constant_A()
     return float(a**2 / (4 * a**2 - 1))
 
 
 @cache
 def constant_L() -> float:
-    """L = K/A = A/(4A^2 - 1) (Eq. 67). L = 0.2628612 (the paper prints 0.262...)."""
+    """L = K/A = A/(4A^2 - 1) (Eq. 67). L = 0.2628612 (the paper prints 0.262...).
+
+    Returns
+    -------
+    float
+        The constant (dimensionless), cached.
+    """
     a = constant_A()
     return float(a / (4 * a**2 - 1))
 
@@ -194,7 +230,19 @@ def _average_power(x, Jt, J):
 
 
 def excited_fraction(theta):
-    """``s^2 = sin^2(theta/2)``: excited population of the charger's initial Bloch state (Eq. 1)."""
+    """``s^2 = sin^2(theta/2)``: excited population of the charger's initial Bloch state (Eq. 1).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+
+    Returns
+    -------
+    ndarray or float
+        Excited population in ``[0, 1]``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
+    """
     return np.sin(np.asarray(theta, dtype=float) / 2.0) ** 2
 
 
@@ -203,17 +251,20 @@ def charger_battery_moments(theta, Jt, phi=0.0, omega_t=0.0) -> dict:
 
     Parameters
     ----------
-    theta, phi : array_like
-        Bloch angles of the charger's initial state (rad).
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
     Jt : array_like
         Dimensionless time ``J t``.
-    omega_t : array_like
-        ``omega t`` (phase of the first moments; drops out of every modulus).
+    phi : array_like, default 0.0
+        Azimuthal Bloch angle of the charger's initial state (rad).
+    omega_t : array_like, default 0.0
+        ``omega t``, the phase of the first moments (drops out of every modulus).
 
     Returns
     -------
-    dict
-        ``n_a``, ``n_b`` (populations), ``ab`` = <s_a^+ s_b>, ``s_a`` = <s_a>, ``s_b`` = <s_b>.
+    dict of str to ndarray
+        ``n_a``, ``n_b`` (populations), ``ab`` = ``<s_a^+ s_b>``, ``s_a`` = ``<s_a>``,
+        ``s_b`` = ``<s_b>`` (complex), each of the broadcast shape of the arguments.
     """
     theta = np.asarray(theta, dtype=float)
     Jt = np.asarray(Jt, dtype=float)
@@ -229,14 +280,53 @@ def charger_battery_moments(theta, Jt, phi=0.0, omega_t=0.0) -> dict:
 
 
 def energy(theta, Jt, omega=1.0):
-    """Battery energy ``E = w sin^2(theta/2) sin^2(Jt)`` (Eq. 30)."""
+    """Battery energy ``E = w sin^2(theta/2) sin^2(Jt)`` (Eq. 30).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> print(round(float(analytic.energy(np.pi, np.pi / 2)), 12))  # full transfer at J t_E
+    1.0
+    """
     return omega * excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2
 
 
 def power(theta, Jt, omega=1.0, J=1.0):
-    """Average charging power ``P = E/t`` (Eq. 33), in units of ``w J`` when ``omega = J = 1``.
+    """Average charging power ``P = E/t`` (Eq. 33).
 
-    ``P = w J sin^2(theta/2) sin^2(Jt)/(Jt)``; the ``Jt -> 0`` limit (0) is returned at ``Jt = 0``.
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        ``P = w J sin^2(theta/2) sin^2(Jt)/(Jt)`` in units of ``omega J``; the ``Jt -> 0``
+        limit (0) at ``Jt = 0``, of the broadcast shape of the arguments (a NumPy scalar for
+        scalar input).
     """
     Jt = np.asarray(Jt, dtype=float)
     return _average_power(energy(theta, Jt, omega), Jt, J)
@@ -245,77 +335,280 @@ def power(theta, Jt, omega=1.0, J=1.0):
 def energy_variance(theta, Jt, omega=1.0):
     """Energy variance of the battery, ``sigma_E^2 = w^2 n (1 - n)``, ``n = s^2 sin^2(Jt)``.
 
-    Corrected Eq. 36 (the paper prints ``1 - s^2 sin^2(2Jt)`` in the bracket, which contradicts
-    Eqs. 9 and 37; SPEC.md 001 typo 1).
+    Corrected Eq. 36: the paper prints ``1 - s^2 sin^2(2Jt)`` in the bracket, which contradicts
+    Eqs. 9 and 37 (see the Downing-Ukhtary paper page of the documentation).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Variance in units of ``omega^2``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
     """
     n = excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2
     return omega**2 * n * (1 - n)
 
 
 def energy_variance_printed(theta, Jt, omega=1.0):
-    """Eq. 36 exactly as printed (wrong; kept only to document the typo)."""
+    """Eq. 36 exactly as printed (wrong; kept only to document the typo).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        The printed expression, units of ``omega^2``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+    """
     s2 = excited_fraction(theta)
     Jt = np.asarray(Jt, dtype=float)
     return omega**2 * s2 * np.sin(Jt) ** 2 * (1 - s2 * np.sin(2 * Jt) ** 2)
 
 
 def energy_std_at_tE(theta, omega=1.0):
-    """Energy standard deviation at ``t_E``: ``sigma_E(t_E) = (w/2) sin(theta)`` (Eq. 37)."""
+    """Energy standard deviation at ``t_E``: ``sigma_E(t_E) = (w/2) sin(theta)`` (Eq. 37).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Standard deviation in units of ``omega``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+    """
     return 0.5 * omega * np.abs(np.sin(np.asarray(theta, dtype=float)))
 
 
 def optimal_energy_time(J=1.0):
-    """``t_E = pi/(2J)`` (Eq. 31), independent of theta."""
+    """``t_E = pi/(2J)`` (Eq. 31), independent of theta.
+
+    Parameters
+    ----------
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Time of maximal energy, units of ``1 / J``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+    """
     return np.pi / (2 * J)
 
 
 def max_energy(theta, omega=1.0):
-    """``E(t_E) = w sin^2(theta/2)`` (Eq. 32)."""
+    """``E(t_E) = w sin^2(theta/2)`` (Eq. 32).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega * excited_fraction(theta)
 
 
 def optimal_power_time(J=1.0):
-    """``t_P = A/J`` (Eq. 34), independent of theta."""
+    """``t_P = A/J`` (Eq. 34), independent of theta.
+
+    Parameters
+    ----------
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Time of maximal average power, units of ``1 / J``, of the broadcast shape of the
+        arguments (a NumPy scalar for scalar input).
+    """
     return A / J
 
 
 def max_power(theta, omega=1.0, J=1.0):
-    """``P(t_P) = B w J sin^2(theta/2)`` (Eq. 35)."""
+    """``P(t_P) = B w J sin^2(theta/2)`` (Eq. 35).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Power in units of ``omega J``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return B * omega * J * excited_fraction(theta)
 
 
 def ergotropy(theta, Jt, omega=1.0):
     """Battery ergotropy (Eq. 38).
 
-    ``w [ s^2 sin^2(Jt) - (1 - sqrt(1 - s^4 sin^2(2Jt)))/2 ]`` with ``s^2 = sin^2(theta/2)``.
+    ``w [ s^2 sin^2(Jt) - (1 - sqrt(1 - s^4 sin^2(2Jt)))/2 ]`` with ``s^2 = sin^2(theta/2)``,
+    the root evaluated without cancellation.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Examples
+    --------
+    The battery qubit's ergotropy from the qubit formula
+    ``omega [n - 1/2 + sqrt((1 - 2n)^2 + 4|rho_eg|^2)/2]`` with ``n = s^2 sin^2(Jt)`` and
+    ``|rho_eg| = |sin theta sin Jt| / 2`` (Eqs. 55, 56):
+
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> theta, Jt = np.pi / 2, 1.0
+    >>> n, c = np.sin(theta / 2) ** 2 * np.sin(Jt) ** 2, abs(np.sin(theta) * np.sin(Jt)) / 2
+    >>> print(round(float(analytic.ergotropy(theta, Jt)), 12),
+    ...       round(n - 0.5 + 0.5 * np.sqrt((1 - 2 * n) ** 2 + 4 * c**2), 12))
+    0.299372129745 0.299372129745
     """
     f2 = np.sin(np.asarray(Jt, dtype=float)) ** 2
     return _ergotropy_from_f2(excited_fraction(theta), f2, omega)
 
 
 def ergotropy_pi(Jt, omega=1.0):
-    """Ergotropy at ``theta = pi`` (Eq. 39): ``w max(0, -cos 2Jt)``."""
+    """Ergotropy at ``theta = pi`` (Eq. 39): ``w max(0, -cos 2Jt)``.
+
+    Parameters
+    ----------
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega * np.maximum(0.0, -np.cos(2 * np.asarray(Jt, dtype=float)))
 
 
 def passive_energy(theta, Jt, omega=1.0):
-    """Passive-state energy ``E - ergotropy`` (Eq. 18 with Eqs. 30, 38)."""
+    """Passive-state energy ``E - ergotropy`` (Eq. 18 with Eqs. 30, 38).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return energy(theta, Jt, omega) - ergotropy(theta, Jt, omega)
 
 
 def ergotropic_power(theta, Jt, omega=1.0, J=1.0):
-    """Ergotropic power ``ergotropy/t`` (Eq. 12), 0 at ``Jt = 0``."""
+    """Ergotropic power ``ergotropy/t`` (Eq. 12), 0 at ``Jt = 0``.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Power in units of ``omega J``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     Jt = np.asarray(Jt, dtype=float)
     return _average_power(ergotropy(theta, Jt, omega), Jt, J)
 
 
 def optimal_ergotropy_time(J=1.0):
-    """``t_ergo = pi/(2J)`` (Eq. 40)."""
+    """``t_ergo = pi/(2J)`` (Eq. 40).
+
+    Parameters
+    ----------
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Time of maximal ergotropy, units of ``1 / J``, of the broadcast shape of the arguments
+        (a NumPy scalar for scalar input).
+    """
     return np.pi / (2 * J)
 
 
 def max_ergotropy(theta, omega=1.0):
-    """``ergotropy(t_ergo) = w sin^2(theta/2)`` (Eq. 41)."""
+    """``ergotropy(t_ergo) = w sin^2(theta/2)`` (Eq. 41).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega * excited_fraction(theta)
 
 
@@ -337,12 +630,23 @@ def ergotropic_power_optimum(theta, omega=1.0, J=1.0):
 
     Found by bounded scalar optimisation of ``ergotropy(theta, Jt)/t`` from Eq. 38.
     Limits: ``J t = A`` as ``theta -> 0`` and ``J t = C`` with ``P = D w J`` at ``theta = pi``;
-    at ``theta = pi/2``: ``J t = 1.323922``, ``P = 0.344355 w J`` (SPEC.md 001).
+    at ``theta = pi/2``: ``J t = 1.323922``, ``P = 0.344355 w J``.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
 
     Returns
     -------
-    (t, P) : tuple of ndarray (or floats), ``t`` in units of ``1/J``'s inverse scale (time),
-        ``P`` in units of ``omega * J``.
+    t : ndarray or float
+        Optimal time, units of ``1 / J``; floats for a scalar ``theta``, else arrays of its shape.
+    P : ndarray or float
+        Maximal ergotropic power, units of ``omega J``.
     """
     theta = np.asarray(theta, dtype=float)
     flat = [_ergotropic_power_optimum_scalar(float(th)) for th in theta.ravel()]
@@ -354,10 +658,23 @@ def ergotropic_power_optimum(theta, omega=1.0, J=1.0):
 
 
 def optimal_ergotropic_power_time_approx(theta, J=1.0):
-    """Approximation Eq. 43 for ``J t_P_ergo(theta)``: 7/6 at theta = 0, 7/5 at theta = pi.
+    """Approximation Eq. 43 for ``t_P_ergo(theta)``: ``J t`` = 7/6 at theta = 0, 7/5 at theta = pi.
 
     Implemented exactly as printed: ``(7/5) [5/6 + (1/6 + k pi^{5/2}) (theta/pi)^{5/2}] /
     (1 + k theta^{5/2})`` with ``k = 9 sqrt(3)/32``.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Approximate optimal time, units of ``1 / J``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
     """
     theta = np.asarray(theta, dtype=float)
     k = 9 * np.sqrt(3) / 32
@@ -366,45 +683,168 @@ def optimal_ergotropic_power_time_approx(theta, J=1.0):
 
 
 def max_ergotropic_power_approx(theta, omega=1.0, J=1.0):
-    """Approximation Eq. 45: ``(w J/3)[tanh(theta - pi/2)/tanh(pi/2) + 1]`` (0, 1/3, 2/3)."""
+    """Approximation Eq. 45: ``(w J/3)[tanh(theta - pi/2)/tanh(pi/2) + 1]`` (0, 1/3, 2/3).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+    J : float or array_like, default 1.0
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Approximate maximal ergotropic power, units of ``omega J``, of the broadcast shape of
+        the arguments (a NumPy scalar for scalar input).
+    """
     theta = np.asarray(theta, dtype=float)
     return omega * J / 3 * (np.tanh(theta - np.pi / 2) / np.tanh(np.pi / 2) + 1)
 
 
 def inversion(theta, Jt):
-    """Population inversion ``I = s^2 sin^2(Jt) - 1/2`` (Eq. 55)."""
+    """Population inversion ``I = s^2 sin^2(Jt) - 1/2`` (Eq. 55).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+
+    Returns
+    -------
+    ndarray or float
+        Inversion in ``[-1/2, 1/2]`` (dimensionless), of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+    """
     return excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2 - 0.5
 
 
 def coherence(theta, Jt):
-    """Coherence parameter ``|<sigma_b>| = |sin theta| |sin Jt| / 2`` (Eq. 56)."""
+    """Coherence parameter ``|<sigma_b>| = |sin theta| |sin Jt| / 2`` (Eq. 56).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+
+    Returns
+    -------
+    ndarray or float
+        ``|rho_eg|`` of the battery, in ``[0, 1/2]`` (dimensionless), of the broadcast shape of
+        the arguments (a NumPy scalar for scalar input).
+    """
     return 0.5 * np.abs(
         np.sin(np.asarray(theta, dtype=float)) * np.sin(np.asarray(Jt, dtype=float))
     )
 
 
 def capacity(theta, Jt, omega=1.0):
-    """Battery capacity ``K = w sqrt(1 - s^4 sin^2(2Jt))`` (Eq. 57)."""
+    """Battery capacity ``K = w sqrt(1 - s^4 sin^2(2Jt))`` (Eq. 57).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Capacity in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega * _root(excited_fraction(theta), np.sin(np.asarray(Jt, dtype=float)) ** 2)
 
 
 def concurrence(theta, Jt):
-    """Charger-battery concurrence ``s^2 |sin 2Jt|`` (Eq. 59)."""
+    """Charger-battery concurrence ``s^2 |sin 2Jt|`` (Eq. 59).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    Jt : array_like
+        Dimensionless time ``J t``.
+
+    Returns
+    -------
+    ndarray or float
+        Concurrence in ``[0, 1]``, of the broadcast shape of the arguments (a NumPy scalar for
+        scalar input).
+    """
     return excited_fraction(theta) * np.abs(np.sin(2 * np.asarray(Jt, dtype=float)))
 
 
 def qubit_ergotropy(I, Cb, omega=1.0):
-    """Qubit ergotropy from inversion and coherence: ``w (I + sqrt(I^2 + C^2))`` (Eq. 50)."""
+    """Qubit ergotropy from inversion and coherence: ``w (I + sqrt(I^2 + C^2))`` (Eq. 50).
+
+    Parameters
+    ----------
+    I : array_like
+        Population inversion ``rho_ee - 1/2`` of the qubit (Eq. 55).
+    Cb : array_like
+        Coherence parameter ``|rho_eg| = |<sigma_->|`` of the qubit (Eq. 56).
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega * (I + np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
 
 
 def qubit_antiergotropy(I, Cb, omega=1.0):
-    """Qubit antiergotropy ``w (I - sqrt(I^2 + C^2))`` (Eq. 51)."""
+    """Qubit antiergotropy ``w (I - sqrt(I^2 + C^2))`` (Eq. 51).
+
+    Parameters
+    ----------
+    I : array_like
+        Population inversion ``rho_ee - 1/2`` of the qubit (Eq. 55).
+    Cb : array_like
+        Coherence parameter ``|rho_eg| = |<sigma_->|`` of the qubit (Eq. 56).
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Downing & Ukhtary's script-A (``<= 0``, the negative of
+        :func:`qbtoolkit.antiergotropy`),     units of ``omega``, of the broadcast shape of the
+        arguments (a NumPy scalar for scalar input).
+    """
     return omega * (I - np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
 
 
 def qubit_capacity(I, Cb, omega=1.0):
-    """Qubit capacity ``2 w sqrt(I^2 + C^2)`` (Eq. 52)."""
+    """Qubit capacity ``2 w sqrt(I^2 + C^2)`` (Eq. 52).
+
+    Parameters
+    ----------
+    I : array_like
+        Population inversion ``rho_ee - 1/2`` of the qubit (Eq. 55).
+    Cb : array_like
+        Coherence parameter ``|rho_eg| = |<sigma_->|`` of the qubit (Eq. 56).
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Capacity in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return 2 * omega * np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2)
 
 
@@ -419,53 +859,242 @@ def _check_underdamped(J, gamma):
 
 
 def damped_frequency(J, gamma):
-    """``G = sqrt(J^2 - gamma^2/16)`` (Eq. 61); requires ``J > gamma/4``."""
+    """``G = sqrt(J^2 - gamma^2/16)`` (Eq. 61); requires ``J > gamma/4``.
+
+    Parameters
+    ----------
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+
+    Returns
+    -------
+    ndarray or float
+        Frequency ``G``, units of ``J``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     _check_underdamped(J, gamma)
     return np.sqrt(np.asarray(J, dtype=float) ** 2 - np.asarray(gamma, dtype=float) ** 2 / 16)
 
 
 def damped_f(t, J, gamma):
-    """``f(t) = (J/G) sin(G t) exp(-gamma t/4)`` (Eq. 69); the battery amplitude per unit s."""
+    """``f(t) = (J/G) sin(G t) exp(-gamma t/4)`` (Eq. 69); the battery amplitude per unit s.
+
+    Parameters
+    ----------
+    t : array_like
+        Time (units of ``1 / J``).
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+
+    Returns
+    -------
+    ndarray or float
+        ``f(t)`` (dimensionless), of the broadcast shape of the arguments (a NumPy scalar for
+        scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     G = damped_frequency(J, gamma)
     t = np.asarray(t, dtype=float)
     return J / G * np.sin(G * t) * np.exp(-gamma * t / 4)
 
 
 def damped_energy(theta, t, J, gamma, omega=1.0):
-    """Battery energy with a lossy charger, ``w s^2 f(t)^2`` (Eq. 62)."""
+    """Battery energy with a lossy charger, ``w s^2 f(t)^2`` (Eq. 62).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    t : array_like
+        Time (units of ``1 / J``).
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     return omega * excited_fraction(theta) * damped_f(t, J, gamma) ** 2
 
 
 def damped_ergotropy(theta, t, J, gamma, omega=1.0):
-    """Battery ergotropy with a lossy charger (Eq. 69)."""
+    """Battery ergotropy with a lossy charger (Eq. 69).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    t : array_like
+        Time (units of ``1 / J``).
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     return _ergotropy_from_f2(excited_fraction(theta), damped_f(t, J, gamma) ** 2, omega)
 
 
 def damped_capacity(theta, t, J, gamma, omega=1.0):
-    """Battery capacity with a lossy charger (Eq. 70)."""
+    """Battery capacity with a lossy charger (Eq. 70).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    t : array_like
+        Time (units of ``1 / J``).
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Capacity in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     return omega * _root(excited_fraction(theta), damped_f(t, J, gamma) ** 2)
 
 
 def damped_optimal_energy_time(J, gamma):
-    """Exact ``t_E = arctan(4G/gamma)/G`` (Eq. 63); ``pi/(2J)`` at ``gamma = 0``."""
+    """Exact ``t_E = arctan(4G/gamma)/G`` (Eq. 63); ``pi/(2J)`` at ``gamma = 0``.
+
+    Parameters
+    ----------
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+
+    Returns
+    -------
+    ndarray or float
+        Time of maximal energy, units of ``1 / J``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     G = damped_frequency(J, gamma)
     return np.arctan2(4 * G, np.asarray(gamma, dtype=float)) / G
 
 
 def damped_max_energy(theta, J, gamma, omega=1.0):
-    """Exact ``E(t_E) = w s^2 exp(-(gamma/2G) arctan(4G/gamma))`` (Eq. 64)."""
+    """Exact ``E(t_E) = w s^2 exp(-(gamma/2G) arctan(4G/gamma))`` (Eq. 64).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+    """
     G = damped_frequency(J, gamma)
     gamma = np.asarray(gamma, dtype=float)
     return omega * excited_fraction(theta) * np.exp(-gamma / (2 * G) * np.arctan2(4 * G, gamma))
 
 
 def damped_optimal_energy_time_approx(J, gamma):
-    """First-order ``t_E ~ (pi/2J)(1 - gamma/(2 pi J))`` (Eq. 65)."""
+    """First-order ``t_E ~ (pi/2J)(1 - gamma/(2 pi J))`` (Eq. 65).
+
+    Parameters
+    ----------
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+
+    Returns
+    -------
+    ndarray or float
+        Approximate time, units of ``1 / J``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
+    """
     return np.pi / (2 * J) * (1 - np.asarray(gamma) / (2 * np.pi * J))
 
 
 def damped_max_energy_approx(theta, J, gamma, omega=1.0):
-    """First-order ``E(t_E) ~ w s^2 (1 - pi gamma/(4J))`` (Eq. 66)."""
+    """First-order ``E(t_E) ~ w s^2 (1 - pi gamma/(4J))`` (Eq. 66).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Approximate energy, units of ``omega``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
+    """
     return omega * excited_fraction(theta) * (1 - np.pi * np.asarray(gamma) / (4 * J))
 
 
@@ -488,6 +1117,37 @@ def damped_power_optimum(theta, J, gamma, omega=1.0):
 
     ``x = G t_P`` solves ``(1 + gamma x/(2G)) tan x = 2x``; ``P = E(t_P)/t_P`` from Eq. 62.
     For ``gamma/J = 0.1``, ``theta = pi``: ``J t_P = 1.135498``, ``P = 0.684312 w J``.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    t : ndarray or float
+        Time of maximal average power, units of ``1 / J`` (floats for scalar input).
+    P : ndarray or float
+        Maximal average power, units of ``omega J``.
+
+    Raises
+    ------
+    ValueError
+        ``gamma >= 4 J`` (the closed forms of Sec. 8 need an underdamped charger).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> t, P = analytic.damped_power_optimum(np.pi, 1.0, 0.1)
+    >>> print(round(t, 6), round(P, 6))
+    1.135498 0.684312
     """
     J_b, g_b = np.broadcast_arrays(np.asarray(J, dtype=float), np.asarray(gamma, dtype=float))
     pairs = zip(J_b.ravel(), g_b.ravel(), strict=True)
@@ -501,22 +1161,54 @@ def damped_power_optimum(theta, J, gamma, omega=1.0):
 
 
 def damped_optimal_power_time_approx(J, gamma):
-    """First-order ``t_P ~ (A/J)(1 - L gamma/J)`` (Eq. 67)."""
+    """First-order ``t_P ~ (A/J)(1 - L gamma/J)`` (Eq. 67).
+
+    Parameters
+    ----------
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+
+    Returns
+    -------
+    ndarray or float
+        Approximate time, units of ``1 / J``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
+    """
     return A / J * (1 - L * np.asarray(gamma) / J)
 
 
 def damped_max_power_approx(theta, J, gamma, omega=1.0):
-    """First-order ``P(t_P) ~ B w J s^2 (1 - (A/2) gamma/J)`` (Eq. 68)."""
+    """First-order ``P(t_P) ~ B w J s^2 (1 - (A/2) gamma/J)`` (Eq. 68).
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar Bloch angle of the charger's initial state (rad); ``s^2 = sin^2(theta/2)``.
+    J : float or array_like
+        Charger-battery coupling (energy, i.e. a rate with hbar = 1); ``J > gamma / 4``.
+    gamma : float or array_like
+        Decay rate of the charger (units of ``J``); the closed forms need ``gamma < 4 J``.
+    omega : float or array_like, default 1.0
+        Qubit splitting ``omega`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Approximate power, units of ``omega J``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+    """
     return B * omega * J * excited_fraction(theta) * (1 - A / 2 * np.asarray(gamma) / J)
 
 
 # ---------------------------------------------------------------------------------------------
-# Driven two-level atom (SPEC.md 000-A, reconstructed model)
+# Driven two-level atom (reconstructed model)
 # ---------------------------------------------------------------------------------------------
 
 
 def _qubit_ergotropy_pop(ree, eg2):
-    """Qubit ergotropy / omega from ``rho_ee`` and ``|rho_eg|^2`` (SPEC.md, global conventions):
+    """Qubit ergotropy / omega from ``rho_ee`` and ``|rho_eg|^2``:
     ``rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2``, evaluated without cancellation."""
     ree = np.asarray(ree, dtype=float)
     eg2 = np.asarray(eg2, dtype=float)
@@ -530,10 +1222,23 @@ def _qubit_ergotropy_pop(ree, eg2):
 def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
     """Closed-system Rabi population ``rho_ee = (Omega/W)^2 sin^2(W t/2)``.
 
-    ``W = sqrt(Omega^2 + Delta^2)`` is the generalised Rabi frequency.
+    ``W = sqrt(Omega^2 + Delta^2)`` is the generalised Rabi frequency; at ``delta = 0`` this is
+    ``sin^2(Omega t/2)`` (Rabi charging of the driven atom). The atom starts in ``|g>``.
 
-    ``Omega_t`` is the dimensionless time ``Omega t``; at ``delta = 0`` this is
-    ``sin^2(Omega t/2)`` (000-A, A1).  The atom starts in ``|g>``.
+    Parameters
+    ----------
+    Omega_t : array_like
+        Dimensionless time ``Omega t``.
+    Omega : float or array_like, default 1.0
+        Rabi frequency of the drive (energy unit).
+    delta : float or array_like, default 0.0
+        Detuning ``Delta = omega_0 - omega_L`` (same unit as ``Omega``).
+
+    Returns
+    -------
+    ndarray or float
+        Excited population in ``[0, 1]``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
     """
     W = np.sqrt(Omega**2 + np.asarray(delta, dtype=float) ** 2)
     t = np.asarray(Omega_t, dtype=float) / Omega
@@ -543,37 +1248,134 @@ def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
 def atom_rabi_coherence(Omega_t, Omega=1.0, delta=0.0):
     """Closed-system l1 coherence ``2|rho_eg| = 2 sqrt(p(1-p))`` (pure state).
 
-    At resonance this is ``|sin Omega t|`` (000-A, A1).
+    At resonance this is ``|sin Omega t|``.
+
+    Parameters
+    ----------
+    Omega_t : array_like
+        Dimensionless time ``Omega t``.
+    Omega : float or array_like, default 1.0
+        Rabi frequency of the drive (energy unit).
+    delta : float or array_like, default 0.0
+        Detuning ``Delta = omega_0 - omega_L`` (same unit as ``Omega``).
+
+    Returns
+    -------
+    ndarray or float
+        l1 coherence in ``[0, 1]``, of the broadcast shape of the arguments (a NumPy scalar for
+        scalar input).
     """
     p = atom_rabi_population(Omega_t, Omega, delta)
     return 2 * np.sqrt(np.clip(p * (1 - p), 0.0, None))
 
 
 def atom_decay_energy(gamma_t, p, omega0=1.0):
-    """Free decay from a pure state with excited population p: ``E = w0 p e^{-gamma t}`` (A2)."""
+    """Free decay from a pure state with excited population p: ``E = w0 p e^{-gamma t}``.
+
+    Parameters
+    ----------
+    gamma_t : array_like
+        Dimensionless time ``gamma t`` since the drive was switched off.
+    p : array_like
+        Excited population of the pure state the decay starts from, in ``[0, 1]``.
+    omega0 : float or array_like, default 1.0
+        Atomic splitting ``omega_0`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega0``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega0 * np.asarray(p) * np.exp(-np.asarray(gamma_t, dtype=float))
 
 
 def atom_decay_coherence(gamma_t, p):
-    """Free decay: ``C_l1 = 2 sqrt(p(1-p)) e^{-gamma t/2}`` (A2)."""
+    """Free decay: ``C_l1 = 2 sqrt(p(1-p)) e^{-gamma t/2}``.
+
+    Parameters
+    ----------
+    gamma_t : array_like
+        Dimensionless time ``gamma t`` since the drive was switched off.
+    p : array_like
+        Excited population of the pure state the decay starts from, in ``[0, 1]``.
+
+    Returns
+    -------
+    ndarray or float
+        l1 coherence (dimensionless), of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     p = np.asarray(p, dtype=float)
     return 2 * np.sqrt(p * (1 - p)) * np.exp(-np.asarray(gamma_t, dtype=float) / 2)
 
 
 def atom_decay_ergotropy(gamma_t, p, omega0=1.0):
-    """Free-decay ergotropy, ``w0 [rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2]`` (A2)."""
+    """Free-decay ergotropy ``w0 [rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2]``.
+
+    With ``rho_ee = p e^{-gamma t}`` and ``|rho_eg|^2 = p (1 - p) e^{-gamma t}``, evaluated without
+    cancellation.
+
+    Parameters
+    ----------
+    gamma_t : array_like
+        Dimensionless time ``gamma t`` since the drive was switched off.
+    p : array_like
+        Excited population of the pure state the decay starts from, in ``[0, 1]``.
+    omega0 : float or array_like, default 1.0
+        Atomic splitting ``omega_0`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega0``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
+    """
     x = np.exp(-np.asarray(gamma_t, dtype=float))
     p = np.asarray(p, dtype=float)
     return omega0 * _qubit_ergotropy_pop(p * x, p * (1 - p) * x)
 
 
 def atom_energy_from_coherence(c_l1, p, omega0=1.0):
-    """One-to-one energy-coherence map of free decay: ``E = w0 C_l1^2 / (4 (1 - p))`` (A2)."""
+    """One-to-one energy-coherence map of free decay: ``E = w0 C_l1^2 / (4 (1 - p))``.
+
+    Parameters
+    ----------
+    c_l1 : array_like
+        l1 coherence ``2 |rho_eg|`` during the decay.
+    p : array_like
+        Excited population of the pure state the decay starts from, in ``[0, 1]``.
+    omega0 : float or array_like, default 1.0
+        Atomic splitting ``omega_0`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Energy in units of ``omega0``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     return omega0 * np.asarray(c_l1) ** 2 / (4 * (1 - np.asarray(p, dtype=float)))
 
 
 def atom_incoherent_death_time(p):
-    """``gamma t = ln(2p)``: the population (incoherent) ergotropy vanishes (A2); needs p > 1/2."""
+    """``gamma t = ln(2p)``: the population (incoherent) ergotropy of free decay vanishes.
+
+    Parameters
+    ----------
+    p : array_like
+        Excited population of the pure initial state; ``p > 1/2``.
+
+    Returns
+    -------
+    ndarray or float
+        Dimensionless time ``gamma t``, of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``p <= 1/2`` somewhere (the incoherent ergotropy is then zero from the start).
+    """
     p = np.asarray(p, dtype=float)
     if np.any(p <= 0.5):
         raise ValueError("p: the incoherent ergotropy is zero from the start unless p > 1/2")
@@ -585,6 +1387,32 @@ def atom_ergotropy_half_life(p):
 
     Derived from :func:`atom_decay_ergotropy` (the ergotropy of a pure state is ``w0 p``).
     For ``|+>`` (p = 1/2): ``ln(8/5) = 0.4700``.
+
+    Parameters
+    ----------
+    p : array_like
+        Excited population of the pure initial state, in ``(0, 1]``.
+
+    Returns
+    -------
+    ndarray or float
+        Dimensionless half-life ``gamma t_1/2``, of the broadcast shape of the arguments (a
+        NumPy scalar for scalar input).
+
+    Raises
+    ------
+    ValueError
+        ``p`` outside ``(0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> t = analytic.atom_ergotropy_half_life(0.5)
+    >>> print(round(float(t), 6), round(np.log(8 / 5), 6))
+    0.470004 0.470004
+    >>> print(round(float(analytic.atom_decay_ergotropy(t, 0.5) / 0.5), 12))  # half of w0 p
+    0.5
     """
     p = np.asarray(p, dtype=float)
     if np.any((p <= 0) | (p > 1)):
@@ -598,25 +1426,80 @@ def _atom_s(Omega, gamma, gamma_phi, delta):
 
 
 def atom_steady_population(Omega, gamma, gamma_phi=0.0, delta=0.0):
-    """Steady excited population of the driven, damped atom: ``s/(1+2s)`` (A3).
+    """Steady excited population of the driven, damped atom: ``s/(1+2s)``.
 
     ``s = Omega^2 Gamma_2 / (2 gamma (Gamma_2^2 + Delta^2))``, ``Gamma_2 = gamma/2 + gamma_phi``;
     at ``Delta = gamma_phi = 0`` it is ``x^2/(1+2x^2)``, ``x = Omega/gamma``.
+
+    Parameters
+    ----------
+    Omega : float or array_like
+        Rabi frequency of the drive (energy, same unit as ``gamma``).
+    gamma : float or array_like
+        Spontaneous-emission rate (energy unit, > 0).
+    gamma_phi : float or array_like, default 0.0
+        Pure-dephasing rate (same unit as ``gamma``).
+    delta : float or array_like, default 0.0
+        Detuning ``Delta = omega_0 - omega_L`` (same unit as ``Omega``).
+
+    Returns
+    -------
+    ndarray or float
+        Excited population in ``[0, 1/2)``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
     """
     s, _ = _atom_s(np.asarray(Omega, dtype=float), np.asarray(gamma, dtype=float), gamma_phi, delta)
     return s / (1 + 2 * s)
 
 
 def atom_steady_coherence(Omega, gamma, gamma_phi=0.0, delta=0.0):
-    """Steady l1 coherence ``2|rho_eg| = Omega |1 - 2 rho_ee| / sqrt(Gamma_2^2 + Delta^2)`` (A3)."""
+    """Steady l1 coherence ``2|rho_eg| = Omega |1 - 2 rho_ee| / sqrt(Gamma_2^2 + Delta^2)``.
+
+    Parameters
+    ----------
+    Omega : float or array_like
+        Rabi frequency of the drive (energy, same unit as ``gamma``).
+    gamma : float or array_like
+        Spontaneous-emission rate (energy unit, > 0).
+    gamma_phi : float or array_like, default 0.0
+        Pure-dephasing rate (same unit as ``gamma``).
+    delta : float or array_like, default 0.0
+        Detuning ``Delta = omega_0 - omega_L`` (same unit as ``Omega``).
+
+    Returns
+    -------
+    ndarray or float
+        l1 coherence (dimensionless), of the broadcast shape of the arguments (a NumPy scalar
+        for scalar input).
+    """
     Omega = np.asarray(Omega, dtype=float)
     s, g2 = _atom_s(Omega, np.asarray(gamma, dtype=float), gamma_phi, delta)
     return Omega / np.sqrt(g2**2 + delta**2) / (1 + 2 * s)
 
 
 def atom_steady_ergotropy(Omega, gamma, gamma_phi=0.0, delta=0.0, omega0=1.0):
-    """Steady-state ergotropy (A3); at resonance without dephasing
-    ``w0 (sqrt(1+4x^2) - 1)/(2(1+2x^2))``, ``x = Omega/gamma``.
+    """Steady-state ergotropy of the driven, damped atom.
+
+    At resonance without dephasing ``w0 (sqrt(1+4x^2) - 1)/(2(1+2x^2))``, ``x = Omega/gamma``.
+
+    Parameters
+    ----------
+    Omega : float or array_like
+        Rabi frequency of the drive (energy, same unit as ``gamma``).
+    gamma : float or array_like
+        Spontaneous-emission rate (energy unit, > 0).
+    gamma_phi : float or array_like, default 0.0
+        Pure-dephasing rate (same unit as ``gamma``).
+    delta : float or array_like, default 0.0
+        Detuning ``Delta = omega_0 - omega_L`` (same unit as ``Omega``).
+    omega0 : float or array_like, default 1.0
+        Atomic splitting ``omega_0`` (energy unit, hbar = 1).
+
+    Returns
+    -------
+    ndarray or float
+        Ergotropy in units of ``omega0``, of the broadcast shape of the arguments (a NumPy
+        scalar for scalar input).
     """
     ree = atom_steady_population(Omega, gamma, gamma_phi, delta)
     c = atom_steady_coherence(Omega, gamma, gamma_phi, delta)
@@ -624,7 +1507,28 @@ def atom_steady_ergotropy(Omega, gamma, gamma_phi=0.0, delta=0.0, omega0=1.0):
 
 
 def atom_steady_ergotropy_max(omega0=1.0) -> tuple[float, float]:
-    """Maximum steady ergotropy at resonance, no dephasing: ``(x*, E*)`` with
+    """Maximum steady ergotropy at resonance without dephasing, and where it is reached.
+
     ``x* = Omega/gamma = sqrt((1+sqrt2)/2) = 1.0987`` and ``E* = (sqrt2 - 1)/2 w0 = 0.20711 w0``.
+
+    Parameters
+    ----------
+    omega0 : float, default 1.0
+        Atomic splitting (energy unit).
+
+    Returns
+    -------
+    x : float
+        Optimal ``Omega / gamma`` (dimensionless).
+    E : float
+        Maximal steady ergotropy, units of ``omega0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbtoolkit import analytic
+    >>> x, E = analytic.atom_steady_ergotropy_max()
+    >>> print(round(x, 4), round(E, 5), round(float(analytic.atom_steady_ergotropy(x, 1.0)), 5))
+    1.0987 0.20711 0.20711
     """
     return float(np.sqrt((1 + np.sqrt(2)) / 2)), float(omega0 * (np.sqrt(2) - 1) / 2)

@@ -107,6 +107,13 @@ def _explain(exc: BaseException, args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``qbtoolkit`` command-line parser (``figures list|make``, ``sweep``).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With one sub-command per action; each sets ``func`` to its handler.
+    """
     parser = argparse.ArgumentParser(
         prog="qbtoolkit", description="Quantum-battery simulations on QuTiP."
     )
@@ -135,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``qbtoolkit`` console script."""
+    """Entry point of the ``qbtoolkit`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (0 on success).
+    """
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)

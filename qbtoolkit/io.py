@@ -234,6 +234,7 @@ def check_writable(path: str | os.PathLike[str], name: str = "path") -> Path:
     Returns
     -------
     pathlib.Path
+        The expanded path.
 
     Raises
     ------

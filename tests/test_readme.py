@@ -1,4 +1,5 @@
-"""Every Python example of the README runs as written (each in a fresh interpreter)."""
+"""Every Python example of the README runs as written (each in a fresh interpreter), and its
+figure gallery lists exactly the registered figures, each linking to a file in ``figures/``."""
 
 from __future__ import annotations
 
@@ -26,3 +27,15 @@ def test_readme_example_runs(k, tmp_path):
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_readme_gallery_lists_every_figure():
+    from qbtoolkit import papers
+
+    root = README.parent
+    linked = re.findall(r"^\| \[`([^`]+)`\]\((figures/[^)]+\.png)\) \|", README.read_text(), re.M)
+    ids = [f.id for f in papers.all_figures()]
+    assert sorted(i for i, _ in linked) == sorted(ids)
+    for fid, path in linked:
+        assert path == f"figures/{fid}.png", (fid, path)
+        assert (root / path).is_file(), f"{path} missing: run `qbtoolkit figures make`"

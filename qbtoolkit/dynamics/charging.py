@@ -28,17 +28,24 @@ def max_average_power(
         The charging model.
     tlist : array_like
         Times bracketing the peak (inverse energy units).
-    ergotropic : bool
+    ergotropic : bool, default False
         ``X`` is the ergotropy instead of the energy (exact for models with a reduced
         representation, e.g. the cavity kinds of ``models.collective_battery``).
-    method : str
+    method : str, default "expm"
         ``evolve`` method.
 
     Returns
     -------
-    (float, float)
-        Time of the peak (refined on a spline, :func:`qbtoolkit.analysis.optimal_power`) and
-        the peak power (energy units per unit time).
+    Peak
+        ``(t_P, P_max)``: the time of the peak (refined on a spline,
+        :func:`qbtoolkit.analysis.optimal_power`) and the peak power (energy units per unit
+        time); ``at_edge`` when the power is largest at the last time.
+
+    Raises
+    ------
+    ValueError
+        ``ergotropic`` not a bool, or anything :func:`qbtoolkit.evolve` or
+        :func:`qbtoolkit.analysis.optimal_power` refuses.
     """
     if not isinstance(ergotropic, bool):
         raise ValueError(f"ergotropic must be True or False, got {ergotropic!r}")
@@ -52,6 +59,23 @@ def quantum_advantage(P_collective: float, P_parallel: float) -> float:
     """``Gamma = P_max(collective) / P_max(parallel)`` (Campaioli et al., PRL 118, 150601).
 
     ``Gamma > 1``: collective assembling charges faster; ``Gamma < 1``: parallel wins.
+
+    Parameters
+    ----------
+    P_collective : float
+        Peak average power of the collective charger (energy per time).
+    P_parallel : float
+        Peak average power of the parallel charger (same unit), > 0.
+
+    Returns
+    -------
+    float
+        The ratio ``Gamma`` (dimensionless).
+
+    Raises
+    ------
+    ValueError
+        ``P_collective`` not a real number, or ``P_parallel`` not > 0.
     """
     P_collective = check_real(P_collective, "P_collective")
     P_parallel = check_positive(P_parallel, "P_parallel")

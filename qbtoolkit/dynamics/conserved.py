@@ -54,14 +54,21 @@ def _pattern(M: sp.csr_matrix, cut: float) -> sp.csr_matrix:
 class HilbertBlocks:
     """Partition of the basis into blocks and each operator's block map.
 
+    Parameters
+    ----------
+    label : ndarray of int, shape (d,)
+        Block of every basis state (blocks numbered ``0..nb-1``).
+
     Attributes
     ----------
-    label : int array (d,)
-        Block of every basis state (blocks numbered 0..nb-1).
+    label : ndarray of int64, shape (d,)
+        As given.
     nb : int
         Number of blocks.
-    members : list of int arrays
+    members : list of ndarray of int
         Basis states of each block (increasing).
+    size : ndarray of int, shape (nb,)
+        Number of basis states of each block.
     """
 
     def __init__(self, label: np.ndarray):
@@ -73,7 +80,22 @@ class HilbertBlocks:
         self.size = np.diff(bounds)
 
     def block_map(self, A: sp.csr_matrix, cut: float) -> np.ndarray:
-        """``pi[a]``: the block ``A`` maps block ``a`` into (``-1``: ``A`` annihilates it)."""
+        """``pi[a]``: the block that ``A`` maps block ``a`` into (``-1``: ``A`` annihilates it).
+
+        Parameters
+        ----------
+        A : csr_matrix, shape (d, d)
+            An operator that is a block map of this partition (as every jump operator is, by
+            construction of :func:`hilbert_blocks`).
+        cut : float
+            Entries of modulus ``<= cut`` count as structurally zero (absolute, in the units of
+            ``A``).
+
+        Returns
+        -------
+        ndarray of int64, shape (nb,)
+            Target block of every block, ``-1`` where ``A`` has no entry.
+        """
         P = sp.coo_matrix(_pattern(A, cut))
         pi = np.full(self.nb, -1, dtype=np.int64)
         src, dst = self.label[P.col], self.label[P.row]
@@ -84,8 +106,33 @@ class HilbertBlocks:
 
 
 def hilbert_blocks(terms: LindbladTerms) -> HilbertBlocks:
-    """The finest basis partition in which ``H`` and ``K`` are block diagonal and every jump
-    operator (both sides of every jump term) maps each block into one block."""
+    """The finest basis partition that ``H``, ``K`` and every jump operator respect.
+
+    ``H`` and ``K`` are block diagonal in it and every jump operator (both sides of every jump
+    term) maps each block into one block. Entries below ``STRUCTURAL_RTOL`` times the
+    generator's scale count as zero.
+
+    Parameters
+    ----------
+    terms : LindbladTerms
+        The model's generator pieces (:func:`qbtoolkit.dynamics.lindblad.lindblad_terms`).
+
+    Returns
+    -------
+    HilbertBlocks
+        The partition (one block per basis state for a diagonal ``H`` without jumps).
+
+    Examples
+    --------
+    The charger-battery pair conserves the excitation number: blocks of 0, 1 and 2 excitations.
+
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.dynamics.conserved import hilbert_blocks
+    >>> from qbtoolkit.dynamics.lindblad import lindblad_terms
+    >>> blocks = hilbert_blocks(lindblad_terms(qb.models.charger_battery(J=1.0, gamma=0.1)))
+    >>> blocks.nb, blocks.label.tolist(), blocks.size.tolist()
+    (3, [0, 1, 1, 2], [1, 2, 1])
+    """
     d = terms.d
     cut = STRUCTURAL_RTOL * max(terms.scale(), np.finfo(float).tiny)
     base = _pattern(terms.H, cut) + _pattern(terms.K, cut)
@@ -118,16 +165,21 @@ def hilbert_blocks(terms: LindbladTerms) -> HilbertBlocks:
 class LiouvilleSectors:
     """Reachable block pairs of a model's Liouville space, grouped into sectors.
 
-    Attributes
+    Parameters
     ----------
     blocks : HilbertBlocks
-    pairs : int array (P, 2)
+        The Hilbert-space partition.
+    pairs : ndarray of int, shape (P, 2)
         Reachable block pairs ``(a, b)``.
-    sector : int array (P,)
+    sector : ndarray of int, shape (P,)
         Sector of every pair.
-    n_sectors : int
-    mirror : int array (n_sectors,)
+    mirror : ndarray of int, shape (n_sectors,)
         Sector holding the Hermitian conjugates ``(b, a)`` of each sector.
+
+    Attributes
+    ----------
+    n_sectors : int
+        Number of sectors.
     kept : list of int
         Sectors to propagate: one of each mirror pair (the lower index).
     """
@@ -140,8 +192,19 @@ class LiouvilleSectors:
         self.kept = [s for s in range(self.n_sectors) if mirror[s] >= s]
 
     def elements(self, s: int) -> tuple[np.ndarray, np.ndarray]:
-        """Matrix elements ``(rows, cols)`` of sector ``s``, block pair by block pair (each
-        pair's elements row-major)."""
+        """Matrix elements ``(rows, cols)`` of sector ``s``, block pair by block pair.
+
+        Parameters
+        ----------
+        s : int
+            Sector index, ``0..n_sectors-1``.
+
+        Returns
+        -------
+        rows, cols : ndarray of int
+            Row and column indices of the sector's elements, each block pair's elements
+            row-major; length :meth:`size`.
+        """
         hb = self.blocks
         order = np.concatenate(hb.members) if hb.members else np.empty(0, np.int64)
         start = np.concatenate([[0], np.cumsum(hb.size)[:-1]])
@@ -157,7 +220,18 @@ class LiouvilleSectors:
         return rows, cols
 
     def size(self, s: int) -> int:
-        """Number of matrix elements of sector ``s``."""
+        """Number of matrix elements of sector ``s``.
+
+        Parameters
+        ----------
+        s : int
+            Sector index, ``0..n_sectors-1``.
+
+        Returns
+        -------
+        int
+            ``sum`` over the sector's block pairs ``(a, b)`` of ``size[a] * size[b]``.
+        """
         sz = self.blocks.size
         p = self.pairs[self.sector == s]
         return int((sz[p[:, 0]] * sz[p[:, 1]]).sum())
@@ -165,8 +239,43 @@ class LiouvilleSectors:
 
 def liouville_sectors(terms: LindbladTerms, rho0: np.ndarray,
                       blocks: HilbertBlocks | None = None) -> LiouvilleSectors:
-    """Block pairs reachable from the support of ``rho0`` under the generator, and their
-    sectors (connected components of the pair graph)."""
+    """Block pairs reachable from the support of ``rho0`` under the generator, and their sectors.
+
+    The sectors are the connected components of the pair graph (weak symmetries, Buca &
+    Prosen, New J. Phys. 14, 073007 (2012)); every element outside them stays exactly zero.
+
+    Parameters
+    ----------
+    terms : LindbladTerms
+        The model's generator pieces (:func:`qbtoolkit.dynamics.lindblad.lindblad_terms`).
+    rho0 : ndarray, shape (d, d)
+        Initial density matrix (only its support is used).
+    blocks : HilbertBlocks, optional
+        The partition; default :func:`hilbert_blocks` of ``terms``.
+
+    Returns
+    -------
+    LiouvilleSectors
+        The reachable pairs, their sectors and the mirror of each sector.
+
+    Raises
+    ------
+    ValueError
+        The support of ``rho0`` is not symmetric (``rho0`` not Hermitian).
+
+    Examples
+    --------
+    From ``|e g>`` with charger decay only the one-excitation populations/coherences and the
+    ground state are reachable: one sector of ``4 + 1`` elements instead of 16.
+
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.dynamics.conserved import liouville_sectors
+    >>> from qbtoolkit.dynamics.lindblad import lindblad_terms
+    >>> model = qb.models.charger_battery(J=1.0, gamma=0.1)
+    >>> sectors = liouville_sectors(lindblad_terms(model), model.rho0.full())
+    >>> sectors.n_sectors, sectors.pairs.tolist(), sectors.size(0)
+    (1, [[0, 0], [1, 1]], 5)
+    """
     hb = hilbert_blocks(terms) if blocks is None else blocks
     nb = hb.nb
     cut = STRUCTURAL_RTOL * max(terms.scale(), np.finfo(float).tiny)
@@ -212,15 +321,34 @@ def liouville_sectors(terms: LindbladTerms, rho0: np.ndarray,
 
 def model_permutations(terms: LindbladTerms, rho0: np.ndarray, dims: Sequence[int],
                        rtol: float = 1e-10, seed: int = 0) -> list[np.ndarray]:
-    """Basis maps ``g`` of the cell relabellings that leave the generator and ``rho0``
-    invariant (``rho(t)`` is then invariant at all times).
+    """Basis maps of the cell relabellings that leave the generator and ``rho0`` invariant.
 
-    Candidates are :func:`~qbtoolkit.dynamics.structure.candidate_cell_permutations` of the
-    subsystems, when they all have one dimension. Each is verified exactly: ``P H P^T = H``,
-    ``P K P^T = K`` and ``P rho0 P^T = rho0`` to ``rtol`` relative to the operator's largest
-    entry, and the jump superoperator ``sum_t c_t A_t . B_t`` either term by term (each
-    relabelled term equals a term of the model) or, when the relabelling mixes the jump
-    operators (e.g. diagonalised collective channels), on a random matrix.
+    ``rho(t)`` is then invariant at all times. Candidates are
+    :func:`~qbtoolkit.dynamics.structure.candidate_cell_permutations` of the subsystems, when
+    they all have one dimension. Each is verified exactly: ``P H P^T = H``, ``P K P^T = K`` and
+    ``P rho0 P^T = rho0`` to ``rtol`` relative to the operator's largest entry, and the jump
+    superoperator ``sum_t c_t A_t . B_t`` either term by term (each relabelled term equals a
+    term of the model) or, when the relabelling mixes the jump operators (e.g. diagonalised
+    collective channels), on a random matrix.
+
+    Parameters
+    ----------
+    terms : LindbladTerms
+        The model's generator pieces (:func:`qbtoolkit.dynamics.lindblad.lindblad_terms`).
+    rho0 : ndarray, shape (d, d)
+        Initial density matrix.
+    dims : sequence of int
+        Subsystem dimensions (tensor order).
+    rtol : float, default 1e-10
+        Relative tolerance of the invariance checks.
+    seed : int, default 0
+        Seed of the random test matrix.
+
+    Returns
+    -------
+    list of ndarray of int, shape (d,)
+        The basis index maps ``g`` of the verified relabellings (empty if the subsystems differ
+        in dimension or there are fewer than two).
     """
     dims = [int(x) for x in dims]
     if len(dims) < 2 or len(set(dims)) != 1:

@@ -28,7 +28,18 @@ __all__ = ["LindbladTerms", "lindblad_terms", "as_csr", "Ell", "generator_rows"]
 
 
 def as_csr(op: qutip.Qobj | sp.spmatrix | np.ndarray) -> sp.csr_matrix:
-    """A complex CSR copy of an operator (Qobj, scipy sparse or dense array)."""
+    """A complex CSR copy of an operator (Qobj, scipy sparse or dense array).
+
+    Parameters
+    ----------
+    op : Qobj, scipy.sparse matrix or ndarray
+        A square operator.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Complex128 copy in CSR format.
+    """
     if isinstance(op, qutip.Qobj):
         return sp.csr_matrix(op.to("csr").data.as_scipy(), dtype=complex)
     return sp.csr_matrix(op, dtype=complex)
@@ -37,9 +48,18 @@ def as_csr(op: qutip.Qobj | sp.spmatrix | np.ndarray) -> sp.csr_matrix:
 class LindbladTerms:
     """``H``, ``K`` and the jump terms ``(c, A, B)`` (``rho -> c A rho B``) as CSR matrices.
 
+    Parameters
+    ----------
+    H : csr_matrix, shape (d, d)
+        Hamiltonian (energy units).
+    K : csr_matrix, shape (d, d)
+        ``sum_k L_k^dag L_k`` (rates).
+    jumps : sequence of (complex, csr_matrix, csr_matrix)
+        The jump terms ``(c, A, B)``.
+
     Attributes
     ----------
-    H, K, G : csr_matrix (d, d)
+    H, K, G : csr_matrix, shape (d, d)
         Hamiltonian, ``sum L^dag L`` and ``G = -i H - K / 2``.
     jumps : list of (complex, csr_matrix, csr_matrix)
         The jump terms.
@@ -57,8 +77,15 @@ class LindbladTerms:
         self.G.eliminate_zeros()
 
     def scale(self) -> float:
-        """Size of the generator: ``max(||H||_1, ||K||_1, max |c| ||A||_1 ||B||_1)`` (rates and
-        energies in one unit; the scale every structural tolerance is relative to)."""
+        """Size of the generator, the scale every structural tolerance is relative to.
+
+        ``max(||H||_1, ||K||_1, max |c| ||A||_1 ||B||_1)`` (rates and energies in one unit).
+
+        Returns
+        -------
+        float
+            The scale (energy units); 0 for an empty generator.
+        """
         def n1(M: sp.csr_matrix) -> float:
             return float(abs(M).sum(axis=0).max()) if M.nnz else 0.0
         s = max(n1(self.H), n1(self.K))
@@ -73,8 +100,30 @@ _LAST: list[tuple[Any, LindbladTerms]] = []
 
 
 def lindblad_terms(model: Any) -> LindbladTerms:
-    """The generator's pieces for a static model given by ``H`` and ``c_ops`` (or, when
-    ``params["dissipator"]`` is set, by its Kossakowski structure)."""
+    """The generator's pieces for a static model.
+
+    Given by ``H`` and ``c_ops``, or, when ``params["dissipator"]`` is set, by its Kossakowski
+    structure (one term per nonzero ``Gamma_nm``). The last model's pieces are cached (models
+    are immutable).
+
+    Parameters
+    ----------
+    model : BatteryModel
+        A time-independent model.
+
+    Returns
+    -------
+    LindbladTerms
+        ``H``, ``K`` and the jump terms in CSR.
+
+    Examples
+    --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.dynamics.lindblad import lindblad_terms
+    >>> terms = lindblad_terms(qb.models.charger_battery(J=1.0, gamma=0.1))
+    >>> terms.d, len(terms.jumps), round(terms.scale(), 12)   # ||H||_1 = omega + omega + J
+    (4, 1, 2.0)
+    """
     if _LAST and _LAST[0][0]() is model:
         return _LAST[0][1]
     terms = _build_terms(model)
@@ -110,8 +159,25 @@ def _build_terms(model: Any) -> LindbladTerms:
 
 
 class Ell:
-    """Row-padded (ELLPACK) view of a sparse matrix: ``cols[r, s], vals[r, s]`` for the
-    ``s``-th nonzero of row ``r`` (padding: column 0, value 0)."""
+    """Row-padded (ELLPACK) view of a sparse matrix.
+
+    ``cols[r, s], vals[r, s]`` hold the ``s``-th nonzero of row ``r`` (padding: column 0,
+    value 0).
+
+    Parameters
+    ----------
+    M : scipy.sparse matrix, shape (d, d)
+        The matrix (duplicates summed, zeros dropped).
+
+    Attributes
+    ----------
+    width : int
+        Largest number of nonzeros in a row.
+    cols : ndarray of int64, shape (d, width)
+        Column of each stored entry.
+    vals : ndarray of complex, shape (d, width)
+        Value of each stored entry.
+    """
 
     def __init__(self, M: sp.csr_matrix):
         M = sp.csr_matrix(M)

@@ -36,19 +36,36 @@ __all__ = ["Stage", "protocol", "optimal_stage_duration", "StageOptimum"]
 class Stage:
     """One stage of a protocol: a model held for a duration.
 
-    Attributes
+    Parameters
     ----------
     model : BatteryModel
         Its ``H`` and ``c_ops`` act during the stage (its ``rho0`` is not used: the state
         comes from the previous stage, or ``protocol(rho0=...)`` / the first stage's model).
     duration : float
         Length of the stage (inverse energy units), > 0.
-    name : str
+    name : str, default ""
         Label (default ``"stage<k>"``).
     method : str, optional
         ``evolve`` method for this stage (default: the protocol's).
     options : dict, optional
         ``evolve`` options for this stage (default: the protocol's).
+
+    Raises
+    ------
+    ValueError
+        ``model`` not a BatteryModel, ``duration`` not a number > 0, ``name`` not a string.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> stage = qb.Stage(qb.models.driven_atom(Omega=1.0), np.pi, "charge")
+    >>> stage.name, round(stage.duration, 6)
+    ('charge', 3.141593)
+    >>> qb.Stage(stage.model, 0.0)
+    Traceback (most recent call last):
+        ...
+    ValueError: duration must be > 0, got 0.0
     """
 
     model: BatteryModel
@@ -128,13 +145,22 @@ def protocol(
         Output times on the protocol's axis (``0 <= t <= sum of durations``, increasing). A
         time on a stage boundary belongs to the stage that ends there. Default: ``num`` times
         per stage, evenly spaced, ``t = 0`` included.
-    num : int
+    num : int, default 101
         Output times per stage when ``tlist`` is None.
     rho0 : Qobj, optional
         Initial state; default the first stage's ``model.rho0``.
-    method, options, metrics, e_ops, store_states, progress_bar
-        As in :func:`qbtoolkit.evolve`, for every stage (a Stage may set its own method and
-        options).
+    method : str, default "mesolve"
+        ``evolve`` method for every stage (a Stage may set its own).
+    options : dict, optional
+        ``evolve`` options for every stage (a Stage may set its own).
+    metrics : dict, list or None, optional
+        Metrics evaluated during integration, as in :func:`qbtoolkit.evolve`.
+    e_ops : Qobj, callable, list or dict, optional
+        Observables, as in :func:`qbtoolkit.evolve`.
+    store_states : bool, optional
+        Keep the full states, as in :func:`qbtoolkit.evolve`.
+    progress_bar : str or bool, optional
+        QuTiP's progress bar for every stage.
 
     Returns
     -------
@@ -148,6 +174,22 @@ def protocol(
     ValueError
         Invalid stages (not sharing the battery, non-positive durations), times outside the
         protocol, or anything :func:`qbtoolkit.evolve` refuses.
+
+    Examples
+    --------
+    Charge an atom with a pi pulse, then let it decay for ``ln 2 / gamma``: half the energy is
+    left (``E = omega0 e^{-gamma t}``):
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> charge = qb.models.driven_atom(Omega=1.0)
+    >>> store = qb.models.driven_atom(Omega=0.0, gamma=1.0)
+    >>> stages = [qb.Stage(charge, np.pi, "charge"), qb.Stage(store, np.log(2), "store")]
+    >>> traj = qb.protocol(stages, [0.0, np.pi / 2, np.pi, np.pi + np.log(2)])
+    >>> qb.energy(traj.battery_states, traj.H_battery).round(6)
+    array([0. , 0.5, 1. , 0.5])
+    >>> traj.stage, traj.stage_names
+    (array([0, 0, 0, 1]), ('charge', 'store'))
     """
     stages = _as_stages(stages)
     durations = np.array([s.duration for s in stages])
@@ -210,14 +252,16 @@ def _join(stages: list[Stage], pieces: list[Trajectory], kept: list[np.ndarray],
 class StageOptimum:
     """Result of :func:`optimal_stage_duration`.
 
-    Attributes
+    Parameters
     ----------
     duration : float
         The optimal duration of the chosen stage (refined beyond the grid).
     value : float
         The metric at that duration.
-    grid, values : ndarray
-        The sampled durations and metric values.
+    grid : ndarray, shape (num,)
+        The sampled durations.
+    values : ndarray, shape (num,)
+        The metric at each sampled duration.
     at_edge : bool
         True when the best sample is the first or last of the grid: the optimum may lie
         outside ``bounds`` (a warning is also issued).
@@ -259,10 +303,10 @@ def optimal_stage_duration(
         Index or name of the stage whose duration is varied.
     bounds : (float, float)
         ``0 < lo < hi`` (inverse energy units).
-    metric : str or callable
+    metric : str or callable, default "ergotropy"
         A metric name or function of the battery's reduced state (and ``H_battery`` if it
         requires ``H``), evaluated at the end of the protocol.
-    num : int
+    num : int, default 21
         Grid size (>= 3).
     xatol : float, optional
         Absolute tolerance on the duration; default ``1e-8 (hi - lo)``.
@@ -270,12 +314,39 @@ def optimal_stage_duration(
         Name of a coefficient argument of the stage's model (``model.args``) that is set to
         the duration as well, for a time-dependent stage whose shape scales with its length
         (e.g. a pulse envelope ``sin^2(pi t / tau)`` with ``args["tau"]``).
-    method, options, rho0
-        As in :func:`protocol`.
+    method : str, default "expm"
+        ``evolve`` method of the stages (a Stage may set its own).
+    options : dict, optional
+        ``evolve`` options of the stages.
+    rho0 : Qobj, optional
+        Initial state; default the first stage's ``model.rho0``.
 
     Returns
     -------
     StageOptimum
+        The refined duration and its metric value, the grid and its values, and ``at_edge``
+        (with an :class:`~qbtoolkit.analysis.EdgeOptimumWarning`) when the best sample is at
+        an end of ``bounds``.
+
+    Raises
+    ------
+    ValueError
+        Invalid stages; ``stage`` not a stage's index or name; ``bounds`` not ``0 < lo < hi``;
+        ``num < 3``; an unknown metric; ``duration_arg`` not an argument of the stage's model;
+        or anything :func:`protocol` refuses.
+
+    Examples
+    --------
+    The charging time of the protocol above that leaves the most energy after the storage is
+    the pi pulse:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> stages = [qb.Stage(qb.models.driven_atom(Omega=1.0), 1.0, "charge"),
+    ...           qb.Stage(qb.models.driven_atom(Omega=0.0, gamma=1.0), np.log(2), "store")]
+    >>> best = qb.optimal_stage_duration(stages, "charge", (2.0, 4.5), "energy", num=11)
+    >>> print(round(best.duration, 6), round(np.pi, 6), round(best.value, 6))
+    3.141593 3.141593 0.5
     """
     stages = _as_stages(stages)
     names = [s.name for s in stages]

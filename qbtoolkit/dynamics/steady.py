@@ -29,7 +29,7 @@ def steady_state(model: BatteryModel, **kwargs: Any) -> qutip.Qobj:
     ----------
     model : BatteryModel
         A time-independent model with collapse operators (or a ``superoperator``).
-    **kwargs
+    **kwargs : Any
         Forwarded to :func:`qutip.steadystate` (``method``, ``solver``, ...). Without them a
         global thermal model (:func:`qbtoolkit.models.thermal_model`,
         :func:`~qbtoolkit.models.thermal_network`) is solved in its block-diagonal sector
@@ -47,6 +47,20 @@ def steady_state(model: BatteryModel, **kwargs: Any) -> qutip.Qobj:
         Not a BatteryModel; time dependent; no dissipation; a steady state that is not unique
         (the message says why and what to do instead: evolve from an initial state, or add a
         bath that connects the stationary states).
+
+    Examples
+    --------
+    The driven, damped atom against its closed form ``rho_ee = x^2 / (1 + 2 x^2)``,
+    ``x = Omega / gamma``; a model without dissipation is refused:
+
+    >>> import qbtoolkit as qb
+    >>> rho = qb.steady_state(qb.models.driven_atom(Omega=2.0, gamma=1.0))
+    >>> print(round(rho.full()[1, 1].real, 9), round(4 / (1 + 2 * 4), 9))
+    0.444444444 0.444444444
+    >>> qb.steady_state(qb.models.driven_atom(Omega=1.0))
+    Traceback (most recent call last):
+        ...
+    ValueError: model has no collapse operators: its steady state is not unique ...
     """
     if not isinstance(model, BatteryModel):
         raise ValueError(f"model must be a BatteryModel, got {type(model).__name__}")

@@ -43,25 +43,25 @@ def _dims_for(name: str, arr: np.ndarray) -> tuple[str, ...]:
 class Trajectory:
     """States of a model over time, with what was computed along the way.
 
-    Attributes
+    Parameters
     ----------
-    times : ndarray (T,)
+    times : ndarray, shape (T,)
         Output times (inverse energy units); ``rho0`` is the state at ``t = 0``.
-    states : ndarray (T, d, d) or None
+    states : ndarray, shape (T, d, d), or None
         Full density matrices (None when not stored).
-    battery_states : ndarray (T, d_b, d_b) or None
+    battery_states : ndarray, shape (T, d_b, d_b), or None
         Reduced states of the battery subsystems (stored form for models with a
         ``representation``).
     H_battery : Qobj
         The battery Hamiltonian energetic metrics are measured against.
     model : BatteryModel
         The model that was run (the first stage's for a protocol).
-    values : dict of str -> ndarray (T, ...)
+    values : dict of str to ndarray, shape (T, ...)
         Metrics computed during integration (``evolve(..., metrics=...)``) and a backend's
         native observables.
-    units : dict of str -> str
+    units : dict of str to str
         Units of each entry of ``values``.
-    expect : list of ndarray (T,)
+    expect : list of ndarray, shape (T,)
         Expectation values of ``e_ops`` on the full states, as ``qutip.Result.expect``.
     e_data : dict
         The same keyed by the ``e_ops`` names (dict input) or positions.
@@ -69,10 +69,23 @@ class Trajectory:
         Full state at the last time (kept even when states are not stored).
     meta : dict
         The route taken (``method``, ``route``, sizes, wall time, ...).
-    stage : ndarray of int (T,) or None
+    stage : ndarray of int, shape (T,), or None
         For protocols: the stage each time belongs to (``stage_names`` gives their names).
     stage_names : tuple of str
         Names of the protocol's stages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> traj = qb.evolve(qb.models.driven_atom(Omega=1.0), np.linspace(0, np.pi, 3))
+    >>> traj.states.shape, traj.battery_states.shape
+    ((3, 2, 2), (3, 2, 2))
+    >>> ds = traj.evaluate(["energy", "l1_coherence"])     # xarray.Dataset over time
+    >>> ds["energy"].values.round(6), ds["energy"].attrs["units"]
+    (array([0. , 0.5, 1. ]), 'energy (units of H)')
+    >>> ds["l1_coherence"].values.round(6)                 # |sin(Omega t)|
+    array([0., 1., 0.])
     """
 
     times: np.ndarray
@@ -110,13 +123,46 @@ class Trajectory:
         return [list(dims), list(dims)]
 
     def state(self, i: int) -> qutip.Qobj:
-        """The full state at time index ``i`` as a Qobj."""
+        """The full state at time index ``i`` as a Qobj.
+
+        Parameters
+        ----------
+        i : int
+            Time index (negative indices count from the end).
+
+        Returns
+        -------
+        Qobj
+            Density matrix with the model's dims.
+
+        Raises
+        ------
+        ValueError
+            The states were not stored (``evolve(..., store_states=False)``).
+        """
         if self.states is None:
             raise ValueError("states were not stored (evolve(..., store_states=False))")
         return qutip.Qobj(self.states[i], dims=self._dims_pair(self.model.dims))
 
     def battery_state(self, i: int) -> qutip.Qobj:
-        """The battery's reduced state at time index ``i`` as a Qobj."""
+        """The battery's reduced state at time index ``i`` as a Qobj.
+
+        Parameters
+        ----------
+        i : int
+            Time index (negative indices count from the end).
+
+        Returns
+        -------
+        Qobj
+            Density matrix with the battery's dims (the stored form for a model with a
+            ``representation``).
+
+        Raises
+        ------
+        ValueError
+            The states were not stored (``evolve(..., store_states=False)``).
+        """
         if self.battery_states is None:
             raise ValueError("states were not stored (evolve(..., store_states=False))")
         return qutip.Qobj(self.battery_states[i], dims=self._dims_pair(self.model.battery_dims))
@@ -245,7 +291,24 @@ class Trajectory:
         return ds
 
     def to_xarray(self, metrics: registry.MetricSpec = None) -> xr.Dataset:
-        """Labelled view: metrics (default energy, ergotropy) and the battery states."""
+        """Labelled view: metrics (default energy, ergotropy) and the battery states.
+
+        Parameters
+        ----------
+        metrics : dict, list or None, optional
+            As in :meth:`evaluate`.
+
+        Returns
+        -------
+        xarray.Dataset
+            :meth:`evaluate`'s Dataset plus ``battery_state`` ``(time, row, col)`` when the
+            states are stored.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`evaluate`.
+        """
         ds = self.evaluate(metrics)
         if self.battery_states is not None:
             ds["battery_state"] = (("time", "row", "col"), self.battery_states)

@@ -78,13 +78,37 @@ def concurrence(rho: Any) -> float | np.ndarray:
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., 4, 4)
-        Two-qubit state(s); a Qobj must have dims ``[2, 2]``.
+    rho : Qobj, array_like or batch, shape (4, 4) or (..., 4, 4)
+        Two-qubit state(s) (kets accepted); a Qobj must have dims ``[2, 2]`` (a plain 4 x 4
+        array is taken as two qubits).
 
     Returns
     -------
-    float or ndarray (...)
-        Concurrence in ``[0, 1]``.
+    float or ndarray, shape (...)
+        Concurrence in ``[0, 1]`` (dimensionless): a float for one state, an array over the
+        batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a two-qubit state (dims other than ``[2, 2]``, not Hermitian, not positive
+        semidefinite, trace != 1, NaN/inf), or the linear-algebra solver failed on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> print(round(qb.concurrence(bell), 12))   # maximally entangled
+    1.0
+    >>> print(round(qb.concurrence(qutip.tensor(g, e)), 12))  # product state
+    0.0
+    >>> p = 0.6                                  # Werner state p |bell><bell| + (1 - p) I / 4
+    >>> werner = p * qutip.ket2dm(bell) + (1 - p) * qutip.qeye([2, 2]) / 4
+    >>> print(round(qb.concurrence(werner), 12), round(max(0, (3 * p - 1) / 2), 12))
+    0.4 0.4
     """
     states, single = as_two_qubit_states(rho, "rho", check_positivity=False)
     try:
@@ -139,24 +163,50 @@ def _pt_eigs(rho: Any, subsys: int | Sequence[int], dims: Sequence[int] | None):
 def negativity(
     rho: Any, subsys: int | Sequence[int] = 0, dims: Sequence[int] | None = None
 ) -> float | np.ndarray:
-    """Negativity ``N = (||rho^{T_A}||_1 - 1) / 2``, the sum of the moduli of the negative
-    eigenvalues of the partial transpose on ``subsys`` (Vidal & Werner, PRA 65, 032314 (2002)).
+    """Negativity ``N = (||rho^{T_A}||_1 - 1) / 2`` of the bipartition ``subsys`` | rest.
 
-    Matches ``qutip.negativity(rho, subsys, method='tracenorm')``; for a Bell state N = 1/2.
+    The sum of the moduli of the negative eigenvalues of the partial transpose on ``subsys``
+    (Vidal & Werner, PRA 65, 032314 (2002)). Matches
+    ``qutip.negativity(rho, subsys, method='tracenorm')``; for a Bell state N = 1/2.
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., d, d)
-        State(s).
-    subsys : int or sequence of int
-        Party A (transposed); the other subsystems are party B.
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, an array, or a stack of density matrices
+        ``(..., d, d)``.
+    subsys : int or sequence of int, default 0
+        Party A (partially transposed): distinct subsystem indices, leaving at least one
+        subsystem for party B (the rest).
     dims : sequence of int, optional
-        Subsystem dimensions (default: the Qobj's dims, else qubits).
+        Subsystem dimensions (product ``d``). Default: a Qobj's dims (which a given ``dims``
+        must agree with), else qubits (``d = 2**n``).
 
     Returns
     -------
-    float or ndarray (...)
-        Negativity >= 0 (dimensionless).
+    float or ndarray, shape (...)
+        Negativity ``>= 0`` (dimensionless; at most ``(min(d_A, d_B) - 1) / 2``): a float for
+        one state, an array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a state (not Hermitian, not positive semidefinite, trace != 1, NaN/inf);
+        ``subsys`` empty, repeated, out of range or covering every subsystem; ``dims`` not
+        integers >= 1 multiplying to ``d`` or disagreeing with the Qobj's dims.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> print(round(qb.negativity(bell), 12))
+    0.5
+    >>> p = 0.6                                  # Werner state p |bell><bell| + (1 - p) I / 4
+    >>> werner = p * qutip.ket2dm(bell) + (1 - p) * qutip.qeye([2, 2]) / 4
+    >>> print(round(qb.negativity(werner), 12), round(max(0, (3 * p - 1) / 4), 12))
+    0.2 0.2
     """
     eigs, single = _pt_eigs(rho, subsys, dims)
     return _out(np.clip(-eigs, 0.0, None).sum(axis=-1), single)
@@ -165,9 +215,32 @@ def negativity(
 def log_negativity(
     rho: Any, subsys: int | Sequence[int] = 0, dims: Sequence[int] | None = None
 ) -> float | np.ndarray:
-    """Logarithmic negativity ``log2 ||rho^{T_A}||_1`` (Vidal & Werner 2002), in ebits (>= 0).
+    """Logarithmic negativity ``E_N = log2 ||rho^{T_A}||_1`` (Vidal & Werner 2002).
 
-    Arguments as for :func:`negativity`.
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, an array, or a stack of density matrices
+        ``(..., d, d)``.
+    subsys : int or sequence of int, default 0
+        Party A (partially transposed): distinct subsystem indices, leaving at least one
+        subsystem for party B (the rest).
+    dims : sequence of int, optional
+        Subsystem dimensions (product ``d``). Default: a Qobj's dims (which a given ``dims``
+        must agree with), else qubits (``d = 2**n``).
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``E_N >= 0`` in ebits (1 for a two-qubit Bell state): a float for one state, an array
+        over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a state (not Hermitian, not positive semidefinite, trace != 1, NaN/inf);
+        ``subsys`` empty, repeated, out of range or covering every subsystem; ``dims`` not
+        integers >= 1 multiplying to ``d`` or disagreeing with the Qobj's dims.
     """
     eigs, single = _pt_eigs(rho, subsys, dims)
     return _out(clip_roundoff(np.log2(np.abs(eigs).sum(axis=-1)), 1.0, ATOL), single)
@@ -191,19 +264,43 @@ def entanglement_entropy(
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., d, d)
-        State(s).
-    subsys : int or sequence of int
-        Subsystems kept (party A); at least one must be traced out.
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, an array, or a stack of density matrices
+        ``(..., d, d)``.
+    subsys : int or sequence of int, default 0
+        Party A (kept): distinct subsystem indices, leaving at least one subsystem for party B
+        (the rest, traced out).
     dims : sequence of int, optional
-        Subsystem dimensions (default: the Qobj's dims, else qubits).
-    base : float
-        Logarithm base (> 1): 2 for bits, ``numpy.e`` for nats.
+        Subsystem dimensions (product ``d``). Default: a Qobj's dims (which a given ``dims``
+        must agree with), else qubits (``d = 2**n``).
+    base : float, default 2.0
+        Logarithm base (> 1): 2 for bits, ``numpy.e`` for nats (as ``qutip.entropy_vn``).
 
     Returns
     -------
-    float or ndarray (...)
-        Entropy in ``[0, log_base d_A]``.
+    float or ndarray, shape (...)
+        Entropy in ``[0, log_base d_A]`` (bits for ``base=2``): a float for one state, an
+        array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a state (not Hermitian, not positive semidefinite, trace != 1, NaN/inf);
+        ``subsys`` empty, repeated, out of range or covering every subsystem; ``dims`` not
+        integers >= 1 multiplying to ``d`` or disagreeing with the Qobj's dims;
+        or ``base`` not a number > 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> print(round(qb.entanglement_entropy(bell), 12))          # 1 bit
+    1.0
+    >>> print(round(qb.entanglement_entropy(bell, base=np.e), 6))  # ln 2 nats
+    0.693147
     """
     base = check_base(base)
     states, single, _, dd, a, _ = _bipartition(rho, subsys, dims)
@@ -217,11 +314,50 @@ def mutual_information(
     dims: Sequence[int] | None = None,
     base: float = 2.0,
 ) -> float | np.ndarray:
-    """Quantum mutual information ``I(A:B) = S(A) + S(B) - S(AB)`` with A = ``subsys`` and B
-    the remaining subsystems (bits by default). Zero iff the state is a product.
+    """Quantum mutual information ``I(A:B) = S(A) + S(B) - S(AB)``.
 
-    Arguments as for :func:`entanglement_entropy`; returns ``I >= 0`` (in units of
-    ``log base``).
+    A = ``subsys`` and B the remaining subsystems (bits by default). Zero iff the state is a
+    product; ``2 log d_A`` at most, reached by maximally entangled pure states.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, an array, or a stack of density matrices
+        ``(..., d, d)``.
+    subsys : int or sequence of int, default 0
+        Party A (kept): distinct subsystem indices, leaving at least one subsystem for party B
+        (the rest, traced out).
+    dims : sequence of int, optional
+        Subsystem dimensions (product ``d``). Default: a Qobj's dims (which a given ``dims``
+        must agree with), else qubits (``d = 2**n``).
+    base : float, default 2.0
+        Logarithm base (> 1): 2 for bits, ``numpy.e`` for nats (as ``qutip.entropy_vn``).
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``I >= 0`` in units of ``log base`` (bits for ``base=2``): a float for one state, an
+        array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a state (not Hermitian, not positive semidefinite, trace != 1, NaN/inf);
+        ``subsys`` empty, repeated, out of range or covering every subsystem; ``dims`` not
+        integers >= 1 multiplying to ``d`` or disagreeing with the Qobj's dims;
+        or ``base`` not a number > 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> print(round(qb.mutual_information(bell), 12))          # 2 S(A) for a pure state
+    2.0
+    >>> print(round(qb.mutual_information(qutip.tensor(g, e)), 12))
+    0.0
     """
     base = check_base(base)
     states, single, r, dd, a, b = _bipartition(rho, subsys, dims, spectrum=True)

@@ -82,7 +82,7 @@ def dicke_blocks(N: int, basis: str = "piqs") -> list[DickeBlock]:
     ----------
     N : int
         Number of qubits (>= 1).
-    basis : {"piqs", "symmetric"}
+    basis : {"piqs", "symmetric"}, default "piqs"
         ``"piqs"``: the :mod:`qutip.piqs` ordering (``j = N/2, N/2 - 1, ...``; inside a block
         ``m = j`` down to ``-j``). ``"symmetric"``: the single block ``j = N/2`` in the toolkit
         order (index = number of excitations, ascending).
@@ -91,6 +91,11 @@ def dicke_blocks(N: int, basis: str = "piqs") -> list[DickeBlock]:
     -------
     list of DickeBlock
         In storage order; ``d_j = binom(N, N/2 - j) (2 j + 1) / (N/2 + j + 1)``.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, or an unknown ``basis``.
     """
     N = check_int(N, "N", minimum=1)
     check_choice(basis, "basis", LAYOUTS)
@@ -182,21 +187,34 @@ def permutation_invariant_energy(
 ) -> float | np.ndarray:
     """Mean energy ``Tr(rho H_B)`` of a permutation-invariant state (stored diagonal).
 
+    ``H_B = omega0 sum_i sigma_+^i sigma_-^i`` is diagonal in both layouts; the energy needs
+    only the stored diagonal.
+
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., D, D)
-        State in the ``basis`` layout (``D = num_dicke_states(N)`` or ``N + 1``).
+    rho : Qobj, array_like or batch, shape (D, D) or (..., D, D)
+        State(s) in the ``basis`` layout: ``D = num_dicke_states(N)`` for ``"piqs"``,
+        ``D = N + 1`` for ``"symmetric"`` (index = number of excitations). Coherences between
+        different ``j`` blocks must vanish (they do for permutation-invariant states).
     N : int
-        Number of qubits.
-    omega0 : float
+        Number of qubits (>= 1).
+    omega0 : float, default 1.0
         Qubit splitting (energy unit), > 0.
-    basis : {"piqs", "symmetric"}
+    basis : {"piqs", "symmetric"}, default "piqs"
         Layout of ``rho`` (see :func:`dicke_blocks`).
 
     Returns
     -------
-    float or ndarray (...)
-        ``omega0 sum_{j,m} (m + N/2) <j m|rho|j m>`` (energy units).
+    float or ndarray, shape (...)
+        ``omega0 sum_{j,m} (m + N/2) <j m|rho|j m>`` (energy units): a float for one state, an
+        array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, ``omega0`` not > 0, an unknown ``basis``, ``rho`` of the
+        wrong dimension for the layout, not Hermitian or of unit trace, NaN/inf, or a block
+        with a negative eigenvalue.
     """
     omega0 = check_positive(omega0, "omega0")
     states, single, blocks = _layout_states(rho, N, basis)
@@ -211,10 +229,31 @@ def permutation_invariant_energy_variance(
     ``H_B`` is diagonal in both layouts, so the variance is that of the excitation-number
     distribution on the stored diagonal, computed about its mean (no cancellation).
 
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (D, D) or (..., D, D)
+        State(s) in the ``basis`` layout: ``D = num_dicke_states(N)`` for ``"piqs"``,
+        ``D = N + 1`` for ``"symmetric"`` (index = number of excitations). Coherences between
+        different ``j`` blocks must vanish (they do for permutation-invariant states).
+    N : int
+        Number of qubits (>= 1).
+    omega0 : float, default 1.0
+        Qubit splitting (energy unit), > 0.
+    basis : {"piqs", "symmetric"}, default "piqs"
+        Layout of ``rho`` (see :func:`dicke_blocks`).
+
     Returns
     -------
-    float or ndarray (...)
-        Variance in energy units squared.
+    float or ndarray, shape (...)
+        Variance in energy units squared (>= 0): a float for one state, an array over the
+        batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, ``omega0`` not > 0, an unknown ``basis``, ``rho`` of the
+        wrong dimension for the layout, not Hermitian or of unit trace, NaN/inf, or a block
+        with a negative eigenvalue.
     """
     omega0 = check_positive(omega0, "omega0")
     states, single, blocks = _layout_states(rho, N, basis)
@@ -228,7 +267,7 @@ def permutation_invariant_energy_variance(
 def permutation_invariant_ergotropy(
     rho: Any, N: int, omega0: float = 1.0, basis: str = "piqs", naive: bool = False
 ) -> float | np.ndarray:
-    r"""Ergotropy of a permutation-invariant N-qubit state stored in the Dicke basis.
+    """Ergotropy of a permutation-invariant N-qubit state stored in the Dicke basis.
 
     With ``H_B = omega0 sum_i sigma_+^i sigma_-^i`` on the full ``2^N`` space and the state
     ``rho = sum_j rho_j (x) 1_{d_j}/d_j`` (``rho_j`` the stored blocks):
@@ -241,25 +280,53 @@ def permutation_invariant_ergotropy(
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., D, D)
-        PIQS Dicke-basis density matrix (``D = num_dicke_states(N)``) or symmetric-subspace
-        state (``D = N + 1``, index = number of excitations). Coherences between different
-        ``j`` blocks must vanish (they do for permutation-invariant states).
+    rho : Qobj, array_like or batch, shape (D, D) or (..., D, D)
+        State(s) in the ``basis`` layout: ``D = num_dicke_states(N)`` for ``"piqs"``,
+        ``D = N + 1`` for ``"symmetric"`` (index = number of excitations). Coherences between
+        different ``j`` blocks must vanish (they do for permutation-invariant states).
     N : int
-        Number of qubits.
-    omega0 : float
+        Number of qubits (>= 1).
+    omega0 : float, default 1.0
         Qubit splitting (energy unit), > 0.
-    basis : {"piqs", "symmetric"}
+    basis : {"piqs", "symmetric"}, default "piqs"
         Layout of ``rho`` (see :func:`dicke_blocks`).
-    naive : bool
+    naive : bool, default False
         Return instead the (wrong) ergotropy of the stored matrix against its own diagonal
         Hamiltonian, ignoring both degeneracies: what ``qbtoolkit.ergotropy`` gives on the
         stored matrix. For demonstrating the trap only.
 
     Returns
     -------
-    float or ndarray (...)
-        Ergotropy (energy units), >= 0.
+    float or ndarray, shape (...)
+        Ergotropy (energy units), >= 0: a float for one state, an array over the batch shape
+        for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, ``omega0`` not > 0, an unknown ``basis``, ``rho`` of the
+        wrong dimension for the layout, not Hermitian or of unit trace, NaN/inf, or a block
+        with a negative eigenvalue.
+
+    Examples
+    --------
+    Two qubits in the symmetric subspace (index = number of excitations), a mixture of the
+    Dicke states ``|gg>``, ``(|ge> + |eg>)/sqrt 2`` and ``|ee>``:
+
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> p = [0.2, 0.3, 0.5]
+    >>> print(round(qb.permutation_invariant_ergotropy(np.diag(p), 2, basis="symmetric"), 12))
+    0.8
+    >>> g, e = qb.ops.ground(), qb.ops.excited()  # the same state in the full 2^N space
+    >>> dicke = [qutip.tensor(g, g), (qutip.tensor(g, e) + qutip.tensor(e, g)).unit(),
+    ...          qutip.tensor(e, e)]
+    >>> full = sum(pk * qutip.ket2dm(d) for pk, d in zip(p, dicke))
+    >>> print(round(qb.ergotropy(full, np.diag([0.0, 1.0, 1.0, 2.0])), 12))
+    0.8
+    >>> print(round(qb.ergotropy(np.diag(p), np.diag([0.0, 1.0, 2.0])), 12))  # the trap
+    0.6
     """
     if naive:
         omega0 = check_positive(omega0, "omega0")
@@ -282,10 +349,31 @@ def permutation_invariant_antiergotropy(
     ``n -> N - n``, so the active energy (largest eigenvalues on the highest levels) is
     ``N omega0 - E_passive`` (Yang et al., PRL 131, 030402 (2023)).
 
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (D, D) or (..., D, D)
+        State(s) in the ``basis`` layout: ``D = num_dicke_states(N)`` for ``"piqs"``,
+        ``D = N + 1`` for ``"symmetric"`` (index = number of excitations). Coherences between
+        different ``j`` blocks must vanish (they do for permutation-invariant states).
+    N : int
+        Number of qubits (>= 1).
+    omega0 : float, default 1.0
+        Qubit splitting (energy unit), > 0.
+    basis : {"piqs", "symmetric"}, default "piqs"
+        Layout of ``rho`` (see :func:`dicke_blocks`).
+
     Returns
     -------
-    float or ndarray (...)
-        Antiergotropy (energy units), >= 0.
+    float or ndarray, shape (...)
+        Antiergotropy (energy units), >= 0: a float for one state, an array over the batch
+        shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, ``omega0`` not > 0, an unknown ``basis``, ``rho`` of the
+        wrong dimension for the layout, not Hermitian or of unit trace, NaN/inf, or a block
+        with a negative eigenvalue.
     """
     E, passive, single, omega0 = _energetics(rho, N, omega0, basis)
     return _out(omega0 * clip_roundoff(int(N) - passive - E, float(N)), single)
@@ -296,10 +384,31 @@ def permutation_invariant_capacity(
 ) -> float | np.ndarray:
     """Capacity ``K = E_active - E_passive = N omega0 - 2 E_passive`` (Yang et al., Eq. 2).
 
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (D, D) or (..., D, D)
+        State(s) in the ``basis`` layout: ``D = num_dicke_states(N)`` for ``"piqs"``,
+        ``D = N + 1`` for ``"symmetric"`` (index = number of excitations). Coherences between
+        different ``j`` blocks must vanish (they do for permutation-invariant states).
+    N : int
+        Number of qubits (>= 1).
+    omega0 : float, default 1.0
+        Qubit splitting (energy unit), > 0.
+    basis : {"piqs", "symmetric"}, default "piqs"
+        Layout of ``rho`` (see :func:`dicke_blocks`).
+
     Returns
     -------
-    float or ndarray (...)
-        Capacity (energy units), >= 0; equals ergotropy + antiergotropy.
+    float or ndarray, shape (...)
+        Capacity (energy units), >= 0; equals ergotropy + antiergotropy. A float for one
+        state, an array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, ``omega0`` not > 0, an unknown ``basis``, ``rho`` of the
+        wrong dimension for the layout, not Hermitian or of unit trace, NaN/inf, or a block
+        with a negative eigenvalue.
     """
     _, passive, single, omega0 = _energetics(rho, N, omega0, basis)
     return _out(omega0 * clip_roundoff(int(N) - 2 * passive, float(N)), single)
@@ -339,7 +448,20 @@ class DickeRepresentation:
         return f"{self.N} qubits in the {self.basis!r} Dicke layout"
 
     def exact(self, fn: Callable[..., Any]) -> Callable[[np.ndarray], Any] | None:
-        """The exact version of the toolkit metric ``fn`` on stored states, or None."""
+        """The exact version of the toolkit metric ``fn`` on stored states, or None.
+
+        Parameters
+        ----------
+        fn : callable
+            A metric function of the toolkit (``qbtoolkit.energy``, ``ergotropy``,
+            ``antiergotropy``, ``capacity`` or ``energy_variance`` have exact versions).
+
+        Returns
+        -------
+        callable or None
+            ``states -> values`` (the matching ``permutation_invariant_*`` function bound to this
+            ``N``, ``omega0`` and layout), or None if ``fn`` has no exact version here.
+        """
         from . import work
 
         table = {

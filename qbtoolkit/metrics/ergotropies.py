@@ -95,26 +95,43 @@ def _embedded_sum(Hs: list[np.ndarray], dims: list[int]) -> np.ndarray:
 
 def local_ergotropies(rho: Any, H_locals: Sequence[Any], dims: Sequence[int] | None = None
                       ) -> np.ndarray:
-    """Ergotropy of every subsystem's reduced state, :math:`W(\\mathrm{Tr}_{\\bar i}\\rho, H_i)`.
+    r"""Ergotropy of every subsystem's reduced state, :math:`W(\mathrm{Tr}_{\bar i}\rho, H_i)`.
 
     Parameters
     ----------
-    rho : Qobj, ndarray (d, d) or (..., d, d)
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
         State(s) of the whole system (kets accepted).
-    H_locals : sequence of Qobj or ndarray
-        One Hermitian Hamiltonian per subsystem, ``(d_i, d_i)``, in tensor order.
+    H_locals : sequence of Qobj or array_like
+        One Hermitian Hamiltonian per subsystem, ``(d_i, d_i)``, in tensor order (energy
+        units); ``d = prod(d_i)``.
     dims : sequence of int, optional
-        Subsystem dimensions; default the sizes of ``H_locals`` (a Qobj ``rho`` must agree).
+        Subsystem dimensions; default the sizes of ``H_locals`` (a given ``dims`` and a Qobj
+        ``rho``'s dims must agree with them).
 
     Returns
     -------
     ndarray, shape (..., n_subsystems)
-        Local ergotropies, in the units of each ``H_i`` (``(n,)`` for one state).
+        Local ergotropies, in the units of each ``H_i`` (``(n_subsystems,)`` for one state).
 
     Raises
     ------
     ValueError
-        Invalid states or Hamiltonians, or dims that disagree.
+        ``H_locals`` not a non-empty list of Hermitian ``(d_i, d_i)`` matrices; ``dims`` or a
+        Qobj ``rho``'s dims disagreeing with their sizes; invalid ``rho`` (not a state, NaN/inf,
+        wrong dimension).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> h = np.diag([0.0, 1.0])                                   # each qubit: omega = 1
+    >>> qb.local_ergotropies(qutip.tensor(e, g), [h, h]).round(12)  # |e> on cell 0
+    array([1., 0.])
+    >>> qb.local_ergotropies(bell, [h, h]).round(12)  # each cell is maximally mixed
+    array([0., 0.])
     """
     Hs, dims = _local_hamiltonians(rho, H_locals, dims)
     states, _ = as_states(rho, "rho")
@@ -127,27 +144,54 @@ def local_ergotropies(rho: Any, H_locals: Sequence[Any], dims: Sequence[int] | N
 
 def locked_ergotropy(rho: Any, H_locals: Sequence[Any], dims: Sequence[int] | None = None
                      ) -> float | np.ndarray:
-    """Ergotropy locked in correlations: the ergotropic gap
-    :math:`W(\\rho, \\sum_i H_i) - \\sum_i W(\\rho_i, H_i) \\ge 0`.
+    r"""Ergotropy locked in correlations: the ergotropic gap of a sum of local Hamiltonians.
 
-    Local unitaries :math:`\\bigotimes_i U_i` extract at most :math:`\\sum_i W(\\rho_i, H_i)`
-    when ``H`` is a sum of local terms; the rest needs entangling operations (Mukherjee et al.,
-    PRE 93, 052140 (2016), Eq. 5). It is the full ergotropy :math:`\\sum_i \\omega_i/2` for a
-    Bell state of two qubits (locally maximally mixed), zero for a product state whose local
-    passive states form a passive product (e.g. qubits with equal local Hamiltonians), and in
-    general *not* zero for product states with different local spectra (their product of
-    passive states need not be passive).
+    The gap is :math:`W(\rho, \sum_i H_i) - \sum_i W(\rho_i, H_i)`.
+    Local unitaries :math:`\bigotimes_i U_i` extract at most :math:`\sum_i W(\rho_i, H_i)`
+    when ``H`` is a sum of local terms; the rest (:math:`\ge 0`) needs entangling operations
+    (Mukherjee et al., PRE 93, 052140 (2016), Eq. 5). It is the full ergotropy
+    :math:`\sum_i \omega_i/2` for a Bell state of two qubits (locally maximally mixed), zero
+    for a product state whose local passive states form a passive product (e.g. qubits with
+    equal local Hamiltonians), and in general *not* zero for product states with different
+    local spectra (their product of passive states need not be passive).
 
     Parameters
     ----------
-    rho, H_locals, dims
-        As in :func:`local_ergotropies`.
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s) of the whole system (kets accepted).
+    H_locals : sequence of Qobj or array_like
+        One Hermitian Hamiltonian per subsystem, ``(d_i, d_i)``, in tensor order (energy
+        units); ``d = prod(d_i)``.
+    dims : sequence of int, optional
+        Subsystem dimensions; default the sizes of ``H_locals`` (a given ``dims`` and a Qobj
+        ``rho``'s dims must agree with them).
 
     Returns
     -------
-    float or ndarray (...)
+    float or ndarray, shape (...)
         Locked ergotropy (energy units); round-off below zero relative to the spread of
-        :math:`\\sum_i H_i` is clipped.
+        :math:`\sum_i H_i` is clipped. A float for one state, an array over the batch shape
+        for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``H_locals`` not a non-empty list of Hermitian ``(d_i, d_i)`` matrices; ``dims`` or a
+        Qobj ``rho``'s dims disagreeing with their sizes; invalid ``rho`` (not a state, NaN/inf,
+        wrong dimension).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> h = np.diag([0.0, 1.0])                                   # each qubit: omega = 1
+    >>> print(round(qb.locked_ergotropy(bell, [h, 2 * h]), 12))  # (omega_1 + omega_2) / 2
+    1.5
+    >>> print(round(qb.locked_ergotropy(qutip.tensor(e, g), [h, h]), 12))
+    0.0
     """
     Hs, dims = _local_hamiltonians(rho, H_locals, dims)
     states, single = as_states(rho, "rho")
@@ -213,44 +257,64 @@ def _gibbs_energy_at_entropy(S: np.ndarray, eps: np.ndarray) -> np.ndarray:
 
 
 def asymptotic_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
-    """Asymptotic (regularised) ergotropy :math:`\\lim_{n\\to\\infty} W(\\rho^{\\otimes n})/n =
-    \\mathrm{Tr}(\\rho H) - \\mathrm{Tr}(\\gamma^* H)`.
+    r"""Asymptotic (regularised) ergotropy :math:`\lim_{n\to\infty} W(\rho^{\otimes n})/n`.
 
-    Alicki & Fannes, PRE 87, 042123 (2013), Eq. (12): :math:`\\gamma^* = e^{-\\beta^* H}/Z` is
-    the Gibbs state of ``H`` with the von Neumann entropy of :math:`\\rho`,
-    :math:`S(\\gamma^*) = S(\\rho)`. It lies between the ergotropy and the energy above the
-    ground state, equals the ergotropy for pure states (then :math:`\\gamma^*` is the ground
-    state, :math:`\\beta^* = \\infty`) and for every qubit, and vanishes exactly for Gibbs
-    states.
+    Alicki & Fannes, PRE 87, 042123 (2013), Eq. (12): :math:`W_\infty = \mathrm{Tr}(\rho H) -
+    \mathrm{Tr}(\gamma^* H)` with :math:`\gamma^* = e^{-\beta^* H}/Z` the Gibbs state of ``H``
+    with the von Neumann entropy of :math:`\rho`, :math:`S(\gamma^*) = S(\rho)`. It lies
+    between the ergotropy and the energy above the ground state, equals the ergotropy for pure
+    states (then :math:`\gamma^*` is the ground state, :math:`\beta^* = \infty`) and for every
+    qubit, and vanishes exactly for Gibbs states.
 
-    On the temperature: :math:`\\beta^* \\ge 0` always. Among the states of given entropy the
-    Gibbs states with :math:`\\beta \\ge 0` have the least energy (that is why they are the
-    passive limit); those with :math:`\\beta < 0` (population inversion) have the *most*, so a
+    On the temperature: :math:`\beta^* \ge 0` always. Among the states of given entropy the
+    Gibbs states with :math:`\beta \ge 0` have the least energy (that is why they are the
+    passive limit); those with :math:`\beta < 0` (population inversion) have the *most*, so a
     negative temperature would describe the asymptotic charging capacity, never the
-    extractable work. :math:`S(\\beta)` decreases monotonically from :math:`\\ln d` at
-    :math:`\\beta = 0` to :math:`\\ln g_0` (:math:`g_0` the ground degeneracy) as
-    :math:`\\beta\\to\\infty`; an entropy below :math:`\\ln g_0` is reached by states inside the
-    ground eigenspace (:math:`\\gamma^*` has the ground energy). :math:`\\beta^*` is found by
-    bracketing and bisection on the dimensionless :math:`\\beta\\,(\\varepsilon_{max} -
-    \\varepsilon_{min})`, with the Gibbs sums written so that no exponent is positive: stable
+    extractable work. :math:`S(\beta)` decreases monotonically from :math:`\ln d` at
+    :math:`\beta = 0` to :math:`\ln g_0` (:math:`g_0` the ground degeneracy) as
+    :math:`\beta\to\infty`; an entropy below :math:`\ln g_0` is reached by states inside the
+    ground eigenspace (:math:`\gamma^*` has the ground energy). :math:`\beta^*` is found by
+    bracketing and bisection on the dimensionless :math:`\beta\,(\varepsilon_{max} -
+    \varepsilon_{min})`, with the Gibbs sums written so that no exponent is positive: stable
     and scale-free for any spectrum.
 
     Parameters
     ----------
-    rho : Qobj, ndarray (d, d) or (..., d, d)
-        State(s).
-    H : Qobj or ndarray (d, d)
-        Hermitian Hamiltonian (energy units).
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s) (kets accepted).
+    H : Qobj or array_like, shape (d, d)
+        Hermitian Hamiltonian (energy units); one matrix, not a batch.
 
     Returns
     -------
-    float or ndarray (...)
-        Asymptotic ergotropy (units of ``H``), >= 0.
+    float or ndarray, shape (...)
+        Asymptotic ergotropy (units of ``H``), >= 0: a float for one state, an array over the
+        batch shape for a batch.
 
     Raises
     ------
     ValueError
         Invalid ``rho`` or ``H`` (a batch of ``H`` is not supported).
+
+    Examples
+    --------
+    A passive qutrit (no work from one copy) whose many copies are not passive:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> p, eps = np.array([0.6, 0.25, 0.15]), np.array([0.0, 1.0, 3.0])
+    >>> rho, H = np.diag(p), np.diag(eps)
+    >>> print(round(qb.ergotropy(rho, H), 12), round(qb.asymptotic_ergotropy(rho, H), 8))
+    0.0 0.03205616
+
+    The same number from the Gibbs state of equal entropy, found with ``scipy``:
+
+    >>> from scipy.optimize import brentq
+    >>> gibbs = lambda b: np.exp(-b * eps) / np.exp(-b * eps).sum()
+    >>> S = lambda q: -np.sum(q * np.log(q))
+    >>> beta = brentq(lambda b: S(gibbs(b)) - S(p), 0.0, 50.0)
+    >>> print(round(p @ eps - gibbs(beta) @ eps, 8))
+    0.03205616
     """
     E, r, eps, single = _centred_spectra(rho, H)
     if eps.ndim != 1:
@@ -317,42 +381,54 @@ def _passive_energy_of_power(r: np.ndarray, K: np.ndarray, logmult: np.ndarray,
 
 
 def multi_copy_ergotropy(rho: Any, H: Any, n: int) -> float | np.ndarray:
-    """Ergotropy per copy of :math:`\\rho^{\\otimes n}` under :math:`\\sum_{i=1}^n H_i`,
-    :math:`W_n/n`, exact, without forming the :math:`d^n`-dimensional state.
+    r"""Ergotropy per copy :math:`W_n/n` of :math:`\rho^{\otimes n}` under :math:`\sum_{i=1}^n H_i`.
 
-    The spectrum of :math:`\\rho^{\\otimes n}` is :math:`\\{\\prod_i r_i^{k_i}\\}` over the types
-    :math:`k` (:math:`\\sum_i k_i = n`) with multinomial multiplicities, and that of
-    :math:`\\sum H` is :math:`\\{\\sum_i m_i\\varepsilon_i\\}` likewise; the passive energy pairs
-    them in opposite orders (Allahverdyan et al. 2004), computed on the
-    :math:`\\binom{n+d-1}{d-1}` types in the log domain (so multiplicities up to :math:`d^n`
-    never overflow): about 1 ms for ``n = 1000`` copies of a qubit, 30 ms for ``n = 50`` of a
-    ququart.
+    Exact, without forming the :math:`d^n`-dimensional state. The spectrum of
+    :math:`\rho^{\otimes n}` is :math:`\{\prod_i r_i^{k_i}\}` over the types :math:`k`
+    (:math:`\sum_i k_i = n`) with multinomial multiplicities, and that of :math:`\sum H` is
+    :math:`\{\sum_i m_i\varepsilon_i\}` likewise; the passive energy pairs them in opposite
+    orders (Allahverdyan et al. 2004), computed on the :math:`\binom{n+d-1}{d-1}` types in the
+    log domain (so multiplicities up to :math:`d^n` never overflow): about 1 ms for
+    ``n = 1000`` copies of a qubit, 30 ms for ``n = 50`` of a ququart.
 
-    :math:`W_1 = W`, :math:`W \\le W_n/n \\le W_\\infty` (:func:`asymptotic_ergotropy`), and
-    :math:`W_{kn}/(kn) \\ge W_n/n` (superadditivity); :math:`W_n/n \\to W_\\infty`. It is *not*
-    monotone in ``n`` in general: for :math:`\\rho = \\mathrm{diag}(0.6, 0.25, 0.15)`,
-    :math:`H = \\mathrm{diag}(0, 1, 3)`, :math:`W_3/3 > W_4/4`. For a qubit
+    :math:`W_1 = W`, :math:`W \le W_n/n \le W_\infty` (:func:`asymptotic_ergotropy`), and
+    :math:`W_{kn}/(kn) \ge W_n/n` (superadditivity); :math:`W_n/n \to W_\infty`. It is *not*
+    monotone in ``n`` in general: for :math:`\rho = \mathrm{diag}(0.6, 0.25, 0.15)`,
+    :math:`H = \mathrm{diag}(0, 1, 3)`, :math:`W_3/3 > W_4/4`. For a qubit
     :math:`W_n/n = W` for every ``n`` (its passive states are Gibbs states).
 
     Parameters
     ----------
-    rho : Qobj, ndarray (d, d) or (..., d, d)
-        State(s) of one copy.
-    H : Qobj or ndarray (d, d)
-        Hamiltonian of one copy (energy units).
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s) of one copy (kets accepted).
+    H : Qobj or array_like, shape (d, d)
+        Hamiltonian of one copy (energy units); one matrix, not a batch.
     n : int
         Number of copies, >= 1.
 
     Returns
     -------
-    float or ndarray (...)
-        :math:`W_n / n` (units of ``H``).
+    float or ndarray, shape (...)
+        :math:`W_n / n` (units of ``H``): a float for one state, an array over the batch shape
+        for a batch.
 
     Raises
     ------
     ValueError
         Invalid ``rho`` or ``H``; ``n`` not an integer >= 1 (bools refused); more than
         :data:`MAX_TYPES` types (use :func:`asymptotic_ergotropy` for large ``n``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> rho, H = np.diag([0.6, 0.25, 0.15]), np.diag([0.0, 1.0, 3.0])
+    >>> [round(qb.multi_copy_ergotropy(rho, H, n), 6) for n in (1, 2, 3, 4)]  # not monotone
+    [0.0, 0.01375, 0.022917, 0.020866]
+    >>> q = np.array([[0.7, 0.2], [0.2, 0.3]])    # a qubit: W_n / n = W for every n
+    >>> print(round(qb.multi_copy_ergotropy(q, np.diag([0.0, 1.0]), 10), 9),
+    ...       round(qb.ergotropy(q, np.diag([0.0, 1.0])), 9))
+    0.082842712 0.082842712
     """
     if isinstance(n, bool | np.bool_):
         raise ValueError(f"n must be an integer number of copies >= 1, got {n!r}")
@@ -412,48 +488,62 @@ def _measurement(measurement: Any, d_anc: int) -> np.ndarray:
 def daemonic_ergotropy(rho: Any, H: Any, measurement: Sequence[Any],
                        dims: Sequence[int] | None = None, battery: int | Sequence[int] = 0
                        ) -> float | np.ndarray:
-    """Daemonic ergotropy: the average ergotropy of the battery after reading an ancilla.
+    r"""Daemonic ergotropy: the average ergotropy of the battery after reading an ancilla.
 
     Francica, Goold, Plastina & Paternostro, npj Quantum Inf. 3, 12 (2017), Eq. (4): the
-    ancilla ``B`` of a battery-ancilla state :math:`\\rho_{AB}` is measured with a POVM
-    :math:`\\{M_b\\}`, outcome ``b`` with probability :math:`p_b = \\mathrm{Tr}[(1\\otimes
-    M_b)\\rho]` leaving the battery in :math:`\\rho_{A|b} = \\mathrm{Tr}_B[(1\\otimes M_b)\\rho]
+    ancilla ``B`` of a battery-ancilla state :math:`\rho_{AB}` is measured with a POVM
+    :math:`\{M_b\}`, outcome ``b`` with probability :math:`p_b = \mathrm{Tr}[(1\otimes
+    M_b)\rho]` leaving the battery in :math:`\rho_{A|b} = \mathrm{Tr}_B[(1\otimes M_b)\rho]
     / p_b`; a unitary chosen for each outcome then extracts on average
 
     .. math::
 
-        W_D = \\sum_b p_b W(\\rho_{A|b}, H) = \\mathrm{Tr}(\\rho_A H) - \\sum_b p_b
-              \\mathrm{Tr}[\\pi(\\rho_{A|b}) H] \\;\\ge\\; W(\\rho_A, H),
+        W_D = \sum_b p_b W(\rho_{A|b}, H) = \mathrm{Tr}(\rho_A H) - \sum_b p_b
+              \mathrm{Tr}[\pi(\rho_{A|b}) H] \;\ge\; W(\rho_A, H),
 
-    the inequality from the concavity of the passive energy. Equal to :math:`W(\\rho_A)` for
-    product states or the trivial measurement; :math:`\\omega/2` for a Bell state of two qubits
-    with :math:`H = \\omega|e\\rangle\\langle e|` and a :math:`\\sigma_z` measurement.
+    the inequality from the concavity of the passive energy. Equal to :math:`W(\rho_A)` for
+    product states or the trivial measurement; :math:`\omega/2` for a Bell state of two qubits
+    with :math:`H = \omega|e\rangle\langle e|` and a :math:`\sigma_z` measurement.
 
     Parameters
     ----------
-    rho : Qobj, ndarray (d, d) or (..., d, d)
-        State(s) of battery and ancilla.
-    H : Qobj or ndarray
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s) of battery and ancilla (kets accepted).
+    H : Qobj or array_like, shape (d_A, d_A)
         Hermitian Hamiltonian of the battery subsystems (energy units).
-    measurement : sequence of Qobj or ndarray
+    measurement : sequence of Qobj or array_like
         POVM elements on the ancilla (the subsystems other than ``battery``, in tensor order):
         positive operators summing to the identity (projectors, or kets of an orthonormal
         basis, are a special case).
     dims : sequence of int, optional
         Subsystem dimensions (default: a Qobj's dims; required for arrays).
-    battery : int or sequence of int
+    battery : int or sequence of int, default 0
         Battery subsystem(s); the others are the ancilla (at least one).
 
     Returns
     -------
-    float or ndarray (...)
-        Daemonic ergotropy (units of ``H``).
+    float or ndarray, shape (...)
+        Daemonic ergotropy (units of ``H``): a float for one state, an array over the batch
+        shape for a batch.
 
     Raises
     ------
     ValueError
         Invalid states, ``H`` of the wrong size, dims that do not match, an incomplete or
         non-positive POVM, no ancilla left.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> h = np.diag([0.0, 1.0])                                   # each qubit: omega = 1
+    >>> print(round(qb.ergotropy(qb.ptrace(bell, 0), h), 12))  # the battery alone: I / 2
+    0.0
+    >>> print(round(qb.daemonic_ergotropy(bell, h, [g, e]), 12))  # read the ancilla: omega / 2
+    0.5
     """
     states, single = as_states(rho, "rho")
     rho_dims = qobj_dims(rho, "rho")

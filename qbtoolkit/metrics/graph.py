@@ -77,22 +77,29 @@ def pair_reduced_states(
 ) -> np.ndarray:
     """Two-qubit reduced states ``rho_nm`` of every pair, shape ``(..., P, 4, 4)``.
 
-    Equal to ``ptrace(states, [n, m], [2] * N)`` for ``n < m`` (basis ``|b_n b_m>``).
+    Equal to ``ptrace(states, [n, m], [2] * N)`` for ``n < m`` (basis ``|b_n b_m>``),
+    gathered from the ``O(d)`` entries each pair needs instead of a full partial trace.
 
     Parameters
     ----------
-    states : ndarray (..., 2**N, 2**N) or Qobj
-        N-qubit density matrices.
-    pairs : sequence of (n, m)
-        Distinct cells; the reduced state is in the order ``(min, max)``.
+    states : Qobj, array_like or batch, shape (2**N, 2**N) or (..., 2**N, 2**N)
+        N-qubit density matrices (site 0 = first tensor factor); a Qobj's dims must all be 2.
+    pairs : sequence of (int, int)
+        ``P >= 1`` pairs of distinct cells; the reduced state is in the order ``(min, max)``.
     n_sites : int, optional
-        Number of qubits (checked against the dimension).
+        Number of qubits N, checked against the dimension.
+
+    Returns
+    -------
+    ndarray, complex, shape (..., P, 4, 4)
+        The reduced density matrix of each pair, in the order of ``pairs``.
 
     Raises
     ------
     ValueError
-        Invalid states (NaN/inf, not Hermitian or of unit trace, not ``2**N``-dimensional)
-        or pairs (not two distinct integer cells in ``0..N-1``).
+        Invalid states (NaN/inf, not Hermitian or of unit trace, not ``2**N``-dimensional,
+        Qobj dims not all 2), ``n_sites`` disagreeing with the dimension, or pairs (empty, or
+        not two distinct integer cells in ``0..N-1``).
     """
     return _pair_reduced(_as_array(states), pairs, n_sites)
 
@@ -112,7 +119,28 @@ def _pair_reduced(arr: np.ndarray, pairs: Any, n_sites: int | None) -> np.ndarra
 def pairwise_concurrence(
     states: Any, pairs: Sequence[tuple[int, int]], n_sites: int | None = None
 ) -> np.ndarray:
-    """Wootters concurrence ``C_nm`` of each pair's reduced state, shape ``(..., P)``."""
+    """Wootters concurrence ``C_nm`` of each pair's reduced state, shape ``(..., P)``.
+
+    Parameters
+    ----------
+    states : Qobj, array_like or batch, shape (2**N, 2**N) or (..., 2**N, 2**N)
+        N-qubit density matrices (site 0 = first tensor factor); a Qobj's dims must all be 2.
+    pairs : sequence of (int, int)
+        ``P >= 1`` pairs of distinct cells.
+    n_sites : int, optional
+        Number of qubits N, checked against the dimension.
+
+    Returns
+    -------
+    ndarray, shape (..., P)
+        Concurrence in ``[0, 1]`` of each pair (dimensionless), in the order of ``pairs``.
+
+    Raises
+    ------
+    ValueError
+        Invalid states or pairs (see :func:`pair_reduced_states`), or a reduced state that is
+        not positive semidefinite.
+    """
     return np.asarray(concurrence(_pair_reduced(_as_array(states), pairs, n_sites)))
 
 
@@ -122,7 +150,28 @@ def mean_pairwise_concurrence(
     """Mean pairwise concurrence over the graph's edges (Santos 2021, Eq. 14).
 
     ``C(t) = (1 / N_edges) sum_{(n,m) in edges} C(rho_nm(t))``, with ``rho_nm`` the two-cell
-    reduced state. Returns a float for one state, an array ``(...)`` for a batch.
+    reduced state.
+
+    Parameters
+    ----------
+    states : Qobj, array_like or batch, shape (2**N, 2**N) or (..., 2**N, 2**N)
+        N-qubit density matrices (site 0 = first tensor factor); a Qobj's dims must all be 2.
+    edges : sequence of (int, int)
+        The graph's edges (pairs of distinct cells), at least one.
+    n_sites : int, optional
+        Number of qubits N, checked against the dimension.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Mean concurrence in ``[0, 1]`` (dimensionless): a float for one state, an array over
+        the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        Invalid states or edges (see :func:`pair_reduced_states`), or a reduced state that is
+        not positive semidefinite.
     """
     arr = _as_array(states)
     c = np.asarray(concurrence(_pair_reduced(arr, edges, n_sites))).mean(axis=-1)
@@ -134,6 +183,23 @@ def normalised_l1_coherence(states: Any) -> float | np.ndarray:
 
     ``C(rho) = (1 / (d - 1)) sum_{i != j} |rho_ij|`` in the computational (energy) basis; equals
     1 for ``|+>^{x N}``.
+
+    Parameters
+    ----------
+    states : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s), ``d >= 2`` (kets accepted).
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Normalised coherence in ``[0, 1]`` (dimensionless): a float for one state, an array
+        over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``d < 2``, or ``states`` not valid states (not Hermitian, not positive semidefinite,
+        trace != 1, NaN/inf).
     """
     arr, single = as_states(states, "states")
     d = arr.shape[-1]

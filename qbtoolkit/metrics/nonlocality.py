@@ -55,16 +55,25 @@ def _two_qubit_states(rho: Any) -> tuple[np.ndarray, bool]:
 def correlation_matrix(rho: Any) -> np.ndarray:
     """Correlation matrix ``T_ij = Tr[rho sigma_i x sigma_j]`` of two-qubit state(s).
 
+    Built from the toolkit's Pauli operators (:mod:`qbtoolkit.ops`, ground = index 0).
+
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., 4, 4)
+    rho : Qobj, array_like or batch, shape (4, 4) or (..., 4, 4)
         Two-qubit state(s) (kets accepted), first qubit = first tensor factor; a Qobj must
         have dims ``[2, 2]`` (a plain 4 x 4 array is taken as two qubits).
 
     Returns
     -------
     ndarray, real, shape (..., 3, 3)
-        Rows index the first qubit's Pauli (x, y, z), columns the second qubit's.
+        Rows index the first qubit's Pauli (x, y, z), columns the second qubit's;
+        dimensionless, entries in ``[-1, 1]``.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a two-qubit state (dims other than ``[2, 2]``, not Hermitian, not positive
+        semidefinite, trace != 1, NaN/inf).
     """
     return _correlations(_two_qubit_states(rho)[0])
 
@@ -85,18 +94,40 @@ def steering(rho: Any) -> float | np.ndarray:
 
     Costa & Angelo, PRA 93, 020103(R) (2016): the maximum over measurement triads of
     ``(1/sqrt 3) |sum_k <A_k x B_k>|``; ``F3 > 1`` witnesses steering (either direction,
-    the expression is symmetric). Werner states ``p |Psi-><Psi-| + (1-p) I/4`` give
+    the expression is symmetric). Werner states ``p |Psi><Psi| + (1-p) I/4`` give
     ``F3 = sqrt(3) p``; product states give ``F3 = |r_A| |r_B| <= 1``.
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., 4, 4)
-        Two-qubit state(s).
+    rho : Qobj, array_like or batch, shape (4, 4) or (..., 4, 4)
+        Two-qubit state(s) (kets accepted), first qubit = first tensor factor; a Qobj must
+        have dims ``[2, 2]`` (a plain 4 x 4 array is taken as two qubits).
 
     Returns
     -------
-    float or ndarray (...)
-        ``F3`` in ``[0, sqrt 3]`` (dimensionless).
+    float or ndarray, shape (...)
+        ``F3`` in ``[0, sqrt 3]`` (dimensionless): a float for one state, an array over the
+        batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a two-qubit state (dims other than ``[2, 2]``, not Hermitian, not positive
+        semidefinite, trace != 1, NaN/inf).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> p = 0.6                                  # Werner state p |bell><bell| + (1 - p) I / 4
+    >>> werner = p * qutip.ket2dm(bell) + (1 - p) * qutip.qeye([2, 2]) / 4
+    >>> print(round(qb.steering(bell), 6), round(np.sqrt(3), 6))
+    1.732051 1.732051
+    >>> print(round(qb.steering(werner), 6), round(np.sqrt(3) * p, 6))
+    1.03923 1.03923
     """
     u, single = _tt_eigs(rho)
     return _out(np.sqrt(u.sum(axis=-1)), single)
@@ -111,13 +142,35 @@ def bell_chsh(rho: Any) -> float | np.ndarray:
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., 4, 4)
-        Two-qubit state(s).
+    rho : Qobj, array_like or batch, shape (4, 4) or (..., 4, 4)
+        Two-qubit state(s) (kets accepted), first qubit = first tensor factor; a Qobj must
+        have dims ``[2, 2]`` (a plain 4 x 4 array is taken as two qubits).
 
     Returns
     -------
-    float or ndarray (...)
-        ``B`` in ``[0, 2 sqrt 2]`` (dimensionless); ``B > 2`` violates CHSH.
+    float or ndarray, shape (...)
+        ``B`` in ``[0, 2 sqrt 2]`` (dimensionless); ``B > 2`` violates CHSH. A float for one
+        state, an array over the batch shape for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` not a two-qubit state (dims other than ``[2, 2]``, not Hermitian, not positive
+        semidefinite, trace != 1, NaN/inf).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> g, e = qb.ops.ground(), qb.ops.excited()
+    >>> bell = (qutip.tensor(g, e) + qutip.tensor(e, g)).unit()  # (|ge> + |eg>) / sqrt(2)
+    >>> p = 0.6                                  # Werner state p |bell><bell| + (1 - p) I / 4
+    >>> werner = p * qutip.ket2dm(bell) + (1 - p) * qutip.qeye([2, 2]) / 4
+    >>> print(round(qb.bell_chsh(bell), 6), round(2 * np.sqrt(2), 6))  # Tsirelson's bound
+    2.828427 2.828427
+    >>> print(round(qb.bell_chsh(werner), 6), round(2 * np.sqrt(2) * p, 6))
+    1.697056 1.697056
     """
     u, single = _tt_eigs(rho)
     return _out(2.0 * np.sqrt(u[..., -1] + u[..., -2]), single)

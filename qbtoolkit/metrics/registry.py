@@ -80,13 +80,51 @@ class Representation(Protocol):
     """
 
     @property
-    def description(self) -> str: ...
+    def description(self) -> str:
+        """One line naming the representation, for error messages."""
+        ...
 
-    def exact(self, fn: MetricFn) -> Callable[[np.ndarray], Any] | None: ...
+    def exact(self, fn: MetricFn) -> Callable[[np.ndarray], Any] | None:
+        """The exact version of the metric ``fn`` on the stored states, or None.
+
+        Parameters
+        ----------
+        fn : callable
+            A metric function (``fn(states)`` or ``fn(states, H=H)``).
+
+        Returns
+        -------
+        callable or None
+            ``states -> values`` computing ``fn`` of the full states from their stored form,
+            or None when the representation has no exact route (the metric is refused).
+        """
+        ...
 
 
 def get(name: str) -> MetricFn:
-    """The metric function called ``name`` (one of :data:`METRIC_NAMES`)."""
+    """The metric function called ``name`` (one of :data:`METRIC_NAMES`).
+
+    Parameters
+    ----------
+    name : str
+        A metric name, e.g. ``"ergotropy"`` (the function's own name).
+
+    Returns
+    -------
+    callable
+        The metric function (``qbtoolkit.metrics.<module>.<name>``).
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not a string in :data:`METRIC_NAMES` (the message lists them).
+
+    Examples
+    --------
+    >>> from qbtoolkit.metrics import registry
+    >>> registry.get("ergotropy").__module__
+    'qbtoolkit.metrics.work'
+    """
     if not isinstance(name, str) or name not in _TABLE:
         raise ValueError(
             f"unknown metric {name!r}; expected a function or one of {', '.join(METRIC_NAMES)}"
@@ -95,7 +133,18 @@ def get(name: str) -> MetricFn:
 
 
 def requires_hamiltonian(fn: MetricFn) -> bool:
-    """True if ``fn`` has a parameter ``H`` without a default (energetic metrics)."""
+    """True if ``fn`` has a parameter ``H`` without a default (energetic metrics).
+
+    Parameters
+    ----------
+    fn : callable
+        A metric function.
+
+    Returns
+    -------
+    bool
+        Whether :func:`evaluate` must pass ``H=`` (False for callables without a signature).
+    """
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):  # builtins without a signature
@@ -114,15 +163,29 @@ def resolve(metrics: MetricSpec, default: Sequence[str] = ("energy", "ergotropy"
 
     Parameters
     ----------
-    metrics : dict name -> function or metric name, sequence of functions/names, or None
-        ``None`` gives ``default``. In a sequence, a function is named by its ``__name__``
-        and repeated names get a suffix (``_2``, ``_3``, ...).
-    default : sequence of str
+    metrics : dict of str to (callable or str), sequence of callables/str, str, or None
+        ``None`` gives ``default``; a single name is a one-element list. In a dict, keys are
+        the result's names and values functions or metric names. In a sequence, a function is
+        named by its ``__name__`` and repeated names get a suffix (``_2``, ``_3``, ...).
+    default : sequence of str, default ("energy", "ergotropy")
         Metric names used for ``None``.
 
     Returns
     -------
-    dict of str -> callable
+    dict of str to callable
+        ``{name: metric function}`` in the order given.
+
+    Raises
+    ------
+    ValueError
+        An unknown metric name, an item that is neither a name nor a callable, a dict key that
+        is not a non-empty string, an empty list, or ``metrics`` of another type.
+
+    Examples
+    --------
+    >>> from qbtoolkit.metrics import registry
+    >>> list(registry.resolve(["energy", "ergotropy", lambda s: 0, lambda s: 1]))
+    ['energy', 'ergotropy', '<lambda>', '<lambda>_2']
     """
     if metrics is None:
         return {n: get(n) for n in default}
@@ -159,8 +222,32 @@ def _check_callable(fn: Any, name: str) -> MetricFn:
 
 
 def units_of(fn: MetricFn, energy_unit: str | None = None) -> str:
-    """Units of a metric's values (by the function's name; custom functions:
-    ``"dimensionless"`` unless they set ``fn.units``)."""
+    """Units of a metric's values, by the function's name.
+
+    Standard metrics take their units from :data:`METRIC_UNITS`; a custom function is
+    ``"dimensionless"`` unless it sets ``fn.units``.
+
+    Parameters
+    ----------
+    fn : callable
+        A metric function.
+    energy_unit : str, optional
+        Replaces ``"units of H"`` in the result (e.g. ``"J"`` or ``"omega_0"``).
+
+    Returns
+    -------
+    str
+        The units (an xarray ``units`` attribute).
+
+    Examples
+    --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.metrics import registry
+    >>> registry.units_of(qb.energy_variance)
+    'energy^2 (units of H squared)'
+    >>> registry.units_of(qb.ergotropy, energy_unit="omega_0")
+    'energy (omega_0)'
+    """
     units = getattr(fn, "units", None)
     if isinstance(units, str):
         return units
@@ -180,21 +267,26 @@ def evaluate(
 
     Parameters
     ----------
-    states : ndarray (..., d, d)
+    states : ndarray, shape (..., d, d)
         Density matrices (or their stored form in ``representation``).
-    metrics : dict name -> function
+    metrics : dict of str to callable
         As returned by :func:`resolve`.
-    H : Qobj or ndarray (d, d), optional
-        Hamiltonian for the metrics that require one; ValueError if one does and ``H`` is
-        None.
+    H : Qobj or ndarray, shape (d, d), optional
+        Hamiltonian for the metrics that require one (energy units).
     representation : Representation, optional
         The states' reduced representation: each metric is replaced by its exact version, or
-        refused (ValueError) if it has none.
+        refused if it has none.
 
     Returns
     -------
-    dict of str -> ndarray
+    dict of str to ndarray
         ``{name: values}``, each of shape ``states.shape[:-2]`` (plus the metric's own axes).
+
+    Raises
+    ------
+    ValueError
+        A metric that requires ``H`` while ``H`` is None; a metric without an exact version on
+        ``representation``; whatever a metric raises on invalid states.
     """
     out = {}
     for name, fn in metrics.items():

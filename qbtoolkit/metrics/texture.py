@@ -55,27 +55,41 @@ def state_texture(rho: Any, basis: Any = None, H: Any = None) -> float | np.ndar
 
     Wang, Liu & Zhang, arXiv:2504.18166 (trace-distance measure of the texture resource
     introduced by Parisio, arXiv:2409.06482); used by Wang et al. (2026) for the battery.
+    ``f_1 = |f_1><f_1|`` with ``|f_1> = d^{-1/2} sum_i |i>`` is the only textureless state; for
+    a pure state ``T_tr = sqrt(1 - |<f_1|psi>|^2)``.
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., d, d)
-        State(s); kets accepted.
-    basis : unitary (d, d) or list of kets, optional
-        Reference basis (columns); default the computational basis.
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, an array, or a stack of density matrices
+        ``(..., d, d)``.
+    basis : array_like or Qobj, shape (d, d), or list of d Qobj kets, optional
+        Reference basis (a unitary whose columns are the basis vectors, or a list of ``d``
+        orthonormal kets); default the computational basis.
     H : None
         Refused: the texture depends on the phases of the basis vectors (through ``f_1``),
         which no Hamiltonian fixes; pass ``basis=``.
 
     Returns
     -------
-    float or ndarray (...)
+    float or ndarray, shape (...)
         Texture in ``[0, 1)``, dimensionless; 0 only for ``f_1`` itself. A qubit with
-        Bloch vector ``r`` has ``T_tr = |r - e_x| / 2``.
+        Bloch vector ``r`` has ``T_tr = |r - e_x| / 2``. A float for one state, an array over
+        the batch shape for a batch.
 
     Raises
     ------
     ValueError
         ``H`` given; invalid ``rho`` or ``basis``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> print(round(qb.state_texture(qb.ops.bloch_state(np.pi / 2)), 12))  # f_1 = |+>
+    0.0
+    >>> print(round(qb.state_texture(qb.ops.ground()), 6), round(np.sqrt(1 - 1 / 2), 6))
+    0.707107 0.707107
     """
     refuse_hamiltonian(H, "state_texture")
     states, single = _in_basis(rho, basis)

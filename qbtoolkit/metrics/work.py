@@ -234,22 +234,45 @@ class _Eigenspaces:
 def energy(rho: Any, H: Any) -> float | np.ndarray:
     """Mean energy ``E = Tr(rho H)``.
 
+    The expectation value of ``H``; unlike the ergotropy family it depends on the energy
+    offset of ``H`` (``H -> H + c I`` adds ``c``).
+
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., d, d)
-        State(s).
-    H : Qobj or ndarray
-        Hermitian operator the energy is measured against (energy units).
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
 
     Returns
     -------
-    float or ndarray
-        Energy (same unit as ``H``).
+    float or ndarray, shape (...)
+        Energy in the units of ``H``: a float for one state, an array over the batch shape
+        ``(...)`` for a batch.
 
     Raises
     ------
     ValueError
-        Invalid ``rho`` (not a state, NaN/inf) or ``H`` (not Hermitian, NaN/inf, wrong size).
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.energy(rho, H), 12))       # = rho_ee omega
+    0.3
+    >>> print(round(qb.energy(qb.ops.bloch_state(np.pi / 2), H), 12))  # |+>: half excited
+    0.5
+    >>> qb.energy(np.stack([rho, np.diag([0.0, 1.0])]), H).round(12)   # a batch of two
+    array([0.3, 1. ])
     """
     states, Harr, single, _ = _prepare(rho, H)
     return _out(_energy(states, Harr), single)
@@ -270,13 +293,37 @@ def passive_state(rho: Any, H: Any) -> Any:
     """Passive state ``sum_k r_k^down |eps_k><eps_k|`` of ``rho`` with respect to ``H``.
 
     Eigenvalues of ``rho`` in decreasing order fill the eigenstates of ``H`` in increasing
-    energy (Allahverdyan et al. 2004). For degenerate ``H`` the eigenbasis chosen by
+    energy (Allahverdyan, Balian & Nieuwenhuizen, EPL 67, 565 (2004)): the state of lowest
+    energy unitarily reachable from ``rho``. For degenerate ``H`` the eigenbasis chosen by
     ``numpy.linalg.eigh`` is used; the passive *energy* does not depend on that choice.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
 
     Returns
     -------
     Qobj or ndarray
-        A Qobj (same dims as ``rho``) for a single Qobj input, else an array ``(..., d, d)``.
+        A density-matrix Qobj (same dims as ``rho``) for a single Qobj input, else an array
+        ``(..., d, d)`` (or ``(d, d)``) in the basis of ``rho``.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s).
+
+    See Also
+    --------
+    active_state : the state of highest energy unitarily reachable from ``rho``.
+    ergotropy : ``Tr(rho H)`` minus the energy of the passive state.
     """
     return _reordered_state(rho, H, active=False)
 
@@ -284,36 +331,90 @@ def passive_state(rho: Any, H: Any) -> Any:
 def active_state(rho: Any, H: Any) -> Any:
     """Active (maximal-energy) state: largest eigenvalue of ``rho`` in the top level of ``H``.
 
-    Yang et al., PRL 131, 030402 (2023). Returns a Qobj for a single Qobj input.
+    The eigenvalues of ``rho`` in increasing order fill the eigenstates of ``H`` in increasing
+    energy: the state of highest energy unitarily reachable from ``rho`` (Yang et al.,
+    PRL 131, 030402 (2023)). For degenerate ``H`` the eigenbasis chosen by
+    ``numpy.linalg.eigh`` is used.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    Qobj or ndarray
+        A density-matrix Qobj (same dims as ``rho``) for a single Qobj input, else an array
+        ``(..., d, d)`` (or ``(d, d)``) in the basis of ``rho``.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s).
+
+    See Also
+    --------
+    passive_state : the state of lowest energy unitarily reachable from ``rho``.
+    antiergotropy : the energy of the active state minus ``Tr(rho H)``.
     """
     return _reordered_state(rho, H, active=True)
 
 
 def ergotropy(rho: Any, H: Any) -> float | np.ndarray:
-    """Ergotropy: maximal work extractable by a cyclic unitary.
+    """Ergotropy: maximal work extractable from ``rho`` by a cyclic unitary.
 
-    ``Erg = Tr(rho H) - sum_k r_k^down eps_k^up``; Allahverdyan, Balian & Nieuwenhuizen,
-    EPL 67, 565 (2004), Eq. 4; Downing & Ukhtary (2026), Eq. 10. For a qubit with
-    ``H = omega |e><e|`` it reduces to
+    ``Erg = Tr(rho H) - sum_k r_k^down eps_k^up`` with ``r^down`` the eigenvalues of ``rho``
+    in decreasing and ``eps^up`` those of ``H`` in increasing order (Allahverdyan, Balian &
+    Nieuwenhuizen, EPL 67, 565 (2004), Eq. 4; Downing & Ukhtary (2026), Eq. 10). For a qubit
+    with ``H = omega |e><e|`` it reduces to
     ``omega [rho_ee - 1/2 + 1/2 sqrt((1 - 2 rho_ee)^2 + 4 |rho_eg|^2)]``.
+    Invariant under ``H -> H + c I``; computed with ``H`` centred on its mean level, so the
+    round-off is relative to the spread of the spectrum.
 
     Parameters
     ----------
-    rho : Qobj, ndarray or batch (..., d, d)
-        State(s); kets are accepted.
-    H : Qobj or ndarray (d, d) or broadcastable batch
-        Reference Hamiltonian (usually the battery's bare Hamiltonian), energy units.
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
 
     Returns
     -------
-    float or ndarray
-        Ergotropy >= 0 in the units of ``H`` (round-off below zero, relative to the spread
-        of H's spectrum, is clipped).
+    float or ndarray, shape (...)
+        Ergotropy ``>= 0`` in the units of ``H`` (round-off below zero, relative to the spread
+        of H's spectrum, is clipped): a float for one state, an array ``(...)`` for a batch.
 
     Raises
     ------
     ValueError
-        Invalid ``rho`` or ``H`` (see :func:`energy`).
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.ergotropy(rho, H), 6))
+    0.082843
+    >>> p, c = 0.3, 0.2                           # the qubit closed form
+    >>> print(round(p - 0.5 + 0.5 * np.sqrt((1 - 2 * p) ** 2 + 4 * c**2), 6))
+    0.082843
+    >>> qb.ergotropy(np.stack([rho, np.diag([0.0, 1.0])]), H).round(6)  # |e><e|: all of omega
+    array([0.082843, 1.      ])
     """
     E, r, eps, single = _centred_spectra(rho, H)
     return _out(clip_roundoff(E - _passive_energy(r, eps), _scale(eps)), single)
@@ -322,8 +423,44 @@ def ergotropy(rho: Any, H: Any) -> float | np.ndarray:
 def antiergotropy(rho: Any, H: Any) -> float | np.ndarray:
     """Antiergotropy ``A = Tr(rho_active H) - Tr(rho H) >= 0``.
 
-    The energy that can still be charged unitarily: Yang et al., PRL 131, 030402 (2023).
-    Downing & Ukhtary's script-A (their Eq. 19) is ``-A``.
+    The energy that can still be charged into ``rho`` unitarily, up to its active state
+    (Yang et al., PRL 131, 030402 (2023)). Downing & Ukhtary's script-A (their Eq. 19) is
+    ``-A``. ``A = capacity - ergotropy``; invariant under ``H -> H + c I``.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Antiergotropy ``>= 0`` in the units of ``H`` (round-off below zero clipped): a float
+        for one state, an array ``(...)`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.antiergotropy(rho, H), 6))
+    0.482843
+    >>> print(round(qb.capacity(rho, H) - qb.ergotropy(rho, H), 6))  # A = K - Erg
+    0.482843
     """
     E, r, eps, single = _centred_spectra(rho, H)
     return _out(clip_roundoff(_active_energy(r, eps) - E, _scale(eps)), single)
@@ -332,9 +469,46 @@ def antiergotropy(rho: Any, H: Any) -> float | np.ndarray:
 def capacity(rho: Any, H: Any) -> float | np.ndarray:
     """Battery capacity ``K = sum_k eps_k (r_k - r_{d-1-k})`` (ascending spectra).
 
-    Yang et al., PRL 131, 030402 (2023), Eq. 2: the energy difference between the active and
-    passive states; ``K = ergotropy + antiergotropy``, invariant under unitaries on ``rho``.
-    For a qubit ``K = omega (lambda_+ - lambda_-)`` (Downing & Ukhtary Eq. 52).
+    Yang et al., PRL 131, 030402 (2023), Eq. 2: the energy difference between the active
+    and passive states of ``rho``; ``K = ergotropy + antiergotropy``, invariant under
+    unitaries on ``rho`` and under ``H -> H + c I``. For a qubit ``K = omega (lambda_+ -
+    lambda_-)`` with ``lambda_pm`` the eigenvalues of ``rho`` (Downing & Ukhtary, Eq. 52).
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Capacity ``>= 0`` in the units of ``H``: a float for one state, an array ``(...)`` for
+        a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.capacity(rho, H), 6))
+    0.565685
+    >>> lam = np.linalg.eigvalsh(rho)             # omega (lambda_+ - lambda_-)
+    >>> print(round(lam[1] - lam[0], 6))
+    0.565685
     """
     _, r, eps, single = _centred_spectra(rho, H)
     K = _active_energy(r, eps) - _passive_energy(r, eps)
@@ -349,7 +523,42 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
     coherences between different energies are removed, those inside a degenerate eigenspace
     carry no energetic coherence and are kept, so the result does not depend on the
     eigenvectors chosen. Levels closer than ``1e-9`` of the spectrum's spread are one
-    eigenspace (see :class:`_Eigenspaces`).
+    eigenspace.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Incoherent ergotropy ``>= 0`` in the units of ``H``: a float for one state, an array
+        ``(...)`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.incoherent_ergotropy(rho, H), 12))  # diag(0.7, 0.3) is passive
+    0.0
+    >>> print(round(qb.incoherent_ergotropy(np.diag([0.2, 0.8]), H), 12))  # inverted: 0.8 - 0.2
+    0.6
     """
     states, Harr, single, _ = _prepare(rho, H)
     spaces = _Eigenspaces(Harr, input_eps(H))
@@ -359,8 +568,47 @@ def incoherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
 
 
 def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
-    """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0`` (Francica et al., PRL 125, 180603),
-    with the eigenspace dephasing of :func:`incoherent_ergotropy`."""
+    """Coherent ergotropy ``Erg_c = Erg - Erg_i >= 0``.
+
+    Francica et al., PRL 125, 180603 (2020): the part of the ergotropy carried by the
+    coherences between different energies, with the eigenspace dephasing of
+    :func:`incoherent_ergotropy`. Computed as the difference of the two passive energies, so the
+    energies cancel exactly.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Coherent ergotropy ``>= 0`` in the units of ``H``: a float for one state, an array
+        ``(...)`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> erg, erg_i = qb.ergotropy(rho, H), qb.incoherent_ergotropy(rho, H)
+    >>> print(round(qb.coherent_ergotropy(rho, H), 6), round(erg - erg_i, 6))
+    0.082843 0.082843
+    """
     states, Harr, single, r = _prepare(rho, H, spectrum=True)
     spaces = _Eigenspaces(Harr, input_eps(H))
     # Erg - Erg_i = passive(dephased) - passive(rho): the energies cancel exactly.
@@ -370,8 +618,7 @@ def coherent_ergotropy(rho: Any, H: Any) -> float | np.ndarray:
 
 
 def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
-    """Energy variance ``sigma_E^2 = Tr(rho (H - E)^2)``, ``E = Tr(rho H)`` (energy units
-    squared).
+    """Energy variance ``sigma_E^2 = Tr(rho (H - E)^2)`` with ``E = Tr(rho H)``.
 
     Downing & Ukhtary Eq. 9; for their battery qubit ``sigma_E^2 = omega_b^2 n (1 - n)``
     (the corrected Eq. 36). Computed without the cancellation of ``<H^2> - <H>^2``: ``H`` is
@@ -379,6 +626,42 @@ def energy_variance(rho: Any, H: Any) -> float | np.ndarray:
     ``H`` then gives the two-pass sum ``sum_k p_k (eps_k - E)^2`` over the populations
     ``p_k = rho_kk``, accurate relative to the variance itself; otherwise
     ``Tr(rho H_c^2) - Tr(rho H_c)^2``, accurate to round-off of the squared spread.
+
+    Parameters
+    ----------
+    rho : Qobj, array_like or batch, shape (d, d) or (..., d, d)
+        State(s): a Qobj ket or density matrix, a ket or density-matrix array, or a stack of
+        density matrices ``(..., d, d)`` (e.g. a time series). Any precision (computed in
+        double).
+    H : Qobj or array_like, shape (d, d) or a batch broadcasting against ``rho``
+        Hermitian reference Hamiltonian (usually the battery's bare Hamiltonian), in energy
+        units (hbar = 1). A Qobj's subsystem dims must match those of a Qobj ``rho``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        Variance ``>= 0`` in the units of ``H`` squared: a float for one state, an array
+        ``(...)`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        ``rho`` is not a state (not Hermitian, not positive semidefinite, trace != 1, not
+        normalised, NaN/inf, not square) or ``H`` is not a Hermitian operator of the same
+        dimension (or contains NaN/inf, or its Qobj dims disagree with ``rho``'s); or the result
+        overflows double precision.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> H = np.diag([0.0, 1.0])                   # qubit, omega = 1: index 0 = |g>, 1 = |e>
+    >>> rho = np.array([[0.7, 0.2], [0.2, 0.3]])  # rho_ee = 0.3, |rho_eg| = 0.2
+    >>> print(round(qb.energy_variance(rho, H), 12))  # omega^2 n (1 - n), n = 0.3
+    0.21
+    >>> H_offset = np.diag([1e8, 1e8 + 1.0])          # an offset costs no digits
+    >>> print(round(qb.energy_variance(qb.ops.bloch_state(np.pi / 2), H_offset), 12))
+    0.25
     """
     states, Harr, single, _ = _prepare(rho, H)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _out

@@ -106,6 +106,22 @@ def driven_atom(
     ValueError
         A parameter of the wrong type or out of range, both ``delta`` and ``omega_L`` given,
         or a lab frame with ``omega_L <= 0``.
+
+    Examples
+    --------
+    Rabi charging, ``rho_ee = sin^2(Omega t / 2)``, and the steady state with decay:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit import analytic
+    >>> traj = qb.evolve(qb.models.driven_atom(Omega=1.0), [0.0, np.pi / 2, np.pi])
+    >>> qb.energy(traj.battery_states, traj.H_battery).round(6)   # omega0 = 1
+    array([0. , 0.5, 1. ])
+    >>> model = qb.models.driven_atom(Omega=1.0, gamma=1.0)
+    >>> rho_ss = qb.steady_state(model)
+    >>> print(round(qb.ergotropy(rho_ss, model.H_battery), 9),
+    ...       round(float(analytic.atom_steady_ergotropy(1.0, 1.0)), 9))
+    0.20601133 0.20601133
     """
     Omega = check_rate(Omega, "Omega")
     gamma = check_rate(gamma, "gamma")

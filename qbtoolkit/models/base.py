@@ -21,8 +21,31 @@ __all__ = ["BatteryModel", "kossakowski_c_ops", "as_density_qobj"]
 
 
 def as_density_qobj(state: qutip.Qobj, name: str = "rho0", atol: float = 1e-8) -> qutip.Qobj:
-    """Return a density-matrix Qobj (kets are promoted); check finiteness, trace, Hermiticity
-    and positivity (absolute tolerances: a state is dimensionless)."""
+    """Validated density-matrix Qobj of a state (kets are promoted).
+
+    Checks finiteness, the norm or trace, Hermiticity and positivity with absolute tolerances
+    (a state is dimensionless).
+
+    Parameters
+    ----------
+    state : Qobj
+        Ket or density matrix.
+    name : str, default "rho0"
+        Argument name used in error messages.
+    atol : float, default 1e-8
+        Absolute tolerance of the norm, trace, Hermiticity and positivity checks.
+
+    Returns
+    -------
+    Qobj
+        The density matrix (``ket2dm`` of a ket; a density matrix is returned as given).
+
+    Raises
+    ------
+    ValueError
+        Not a Qobj ket or operator; NaN/inf; a ket not normalised; an operator not Hermitian,
+        not of unit trace or not positive semidefinite (within ``atol``).
+    """
     if not isinstance(state, qutip.Qobj):
         raise ValueError(f"{name} must be a qutip.Qobj ket or density matrix")
     if not (state.isket or state.isoper):
@@ -115,43 +138,72 @@ def _check_hermitian_evo(H: qutip.QobjEvo, name: str) -> None:
 class BatteryModel:
     """A quantum-battery model: everything a solver and the metrics need.
 
-    Attributes
+    Frozen and validated on construction; the builders of :mod:`qbtoolkit.models` return one,
+    and every field can also be given directly for a model of one's own.
+
+    Parameters
     ----------
-    H : Qobj or QobjEvo
+    H : Qobj, QobjEvo or list
         Full Hamiltonian (energy units, hbar = 1). Time-dependent models give a
         ``qutip.QobjEvo`` or QuTiP's list format ``[H0, [H1, coeff], ...]`` (``coeff`` a
         function ``f(t, args)``/``f(t, **args)``, a string or an array; converted to a
         QobjEvo with ``args``). Time is measured from ``t = 0``, where ``rho0`` is the state.
-    c_ops : tuple of Qobj or QobjEvo
+    c_ops : sequence of Qobj or QobjEvo
         Lindblad collapse operators ``L_k`` (rates already included: ``sqrt(gamma) sigma``);
-        each may be time dependent like ``H``.
+        each may be time dependent like ``H``. Stored as a tuple.
     rho0 : Qobj
         Initial density matrix (kets are promoted), the state at ``t = 0``.
     H_battery : Qobj
         The battery's own (bare, static) Hamiltonian on the battery subsystems; ergotropy and
         energy are measured against it.
-    battery : tuple of int
-        Subsystem indices (in ``H``'s tensor order) whose partial trace is the battery.
-    params : dict
+    battery : sequence of int
+        Subsystem indices (in ``H``'s tensor order, distinct and increasing) whose partial
+        trace is the battery.
+    params : dict, optional
         The builder's parameters, for provenance and plotting.
-    name : str
+    name : str, default ""
         Builder name.
-    args : dict
+    args : dict, optional
         Arguments of the time-dependent coefficients (QuTiP's ``args``).
-    H_local : tuple of (Qobj or None), optional
+    H_local : sequence of (Qobj or None), optional
         The bare Hamiltonian of each subsystem on its own space (None where it has none), so
         metrics on chosen subsystems know their energy operator (``Trajectory.evaluate``).
     representation : object, optional
         When the battery's states are stored in a reduced basis (e.g. the symmetric subspace
         of N qubits, :class:`qbtoolkit.metrics.dicke.DickeRepresentation`): the metrics go
-        through its exact versions or are refused.
-    coefficient_tlist : array_like, optional
-        Times at which array coefficients of the list format are sampled (QuTiP's
-        ``QobjEvo(..., tlist=...)``; cubic-spline interpolation between them).
+        through its exact versions or are refused. Must provide ``exact(metric)``
+        (:class:`qbtoolkit.metrics.registry.Representation`).
     superoperator : Qobj, optional
         A static superoperator added to the Lindblad generator, for dissipation that has no
         collapse operators in the model's basis (e.g. local decay of N qubits written in the
         Dicke basis, :mod:`qutip.piqs`). ``liouvillian()`` includes it.
+    coefficient_tlist : array_like, optional
+        Times at which array coefficients of the list format are sampled (QuTiP's
+        ``QobjEvo(..., tlist=...)``; cubic-spline interpolation between them).
+
+    Raises
+    ------
+    ValueError
+        ``H``, ``c_ops`` or ``H_battery`` not Hermitian operators (``H(t)`` checked at several
+        times) or malformed list formats; dims that do not match ``H`` (``c_ops``, ``rho0``,
+        ``H_battery`` against the battery, ``H_local``, ``superoperator``); ``rho0`` not a
+        state; ``battery`` out of range, repeated or unsorted; ``args`` not a dict;
+        ``coefficient_tlist`` not a finite increasing array (or missing for array
+        coefficients); a ``representation`` without ``exact``.
+
+    Examples
+    --------
+    A qubit battery charged by a resonant drive, built by hand:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> model = qb.BatteryModel(H=0.5 * qb.ops.sigma_x(), c_ops=[], rho0=qb.ops.ground(),
+    ...                         H_battery=qb.ops.number(), battery=[0], name="rabi")
+    >>> model.dims, model.is_whole_system, model.is_time_dependent
+    ([2], True, False)
+    >>> traj = qb.evolve(model, [0.0, np.pi])        # a pi pulse: |g> -> |e>
+    >>> qb.ergotropy(traj.battery_states, traj.H_battery).round(6)
+    array([0., 1.])
     """
 
     H: Any
@@ -263,23 +315,70 @@ class BatteryModel:
         return any(isinstance(op, qutip.QobjEvo) for op in (self.H, *self.c_ops))
 
     def H_at(self, t: float) -> qutip.Qobj:
-        """The Hamiltonian at time ``t`` as a Qobj (``H`` itself for static models)."""
+        """The Hamiltonian at time ``t`` as a Qobj (``H`` itself for static models).
+
+        Parameters
+        ----------
+        t : float
+            Time (inverse energy units; ``t = 0`` is where ``rho0`` is the state).
+
+        Returns
+        -------
+        Qobj
+            ``H(t, args)`` for a time-dependent model, else ``H``.
+        """
         return self.H(t, self.args) if isinstance(self.H, qutip.QobjEvo) else self.H
 
     def liouvillian(self) -> qutip.Qobj | qutip.QobjEvo:
-        """Lindblad superoperator ``L`` with ``d rho/dt = L rho`` (``qutip.liouvillian``, plus
-        ``superoperator``); a ``QobjEvo`` for time-dependent models."""
+        """Lindblad superoperator ``L`` with ``d rho/dt = L rho``.
+
+        ``qutip.liouvillian(H, c_ops)`` plus ``superoperator`` when the model has one.
+
+        Returns
+        -------
+        Qobj or QobjEvo
+            The superoperator (dims ``[[dims, dims], [dims, dims]]``, units of energy); a
+            ``QobjEvo`` for time-dependent models.
+        """
         L = qutip.liouvillian(self.H, list(self.c_ops))
         return L if self.superoperator is None else L + self.superoperator
 
     def reduce(self, states: np.ndarray) -> np.ndarray:
-        """Battery reduced states of a batch of full states ``(..., d, d)`` (batched ptrace)."""
+        """Battery reduced states of a batch of full states (batched partial trace).
+
+        Parameters
+        ----------
+        states : ndarray, shape (..., d, d)
+            Density matrices of the whole system (``d = prod(dims)``).
+
+        Returns
+        -------
+        ndarray, shape (..., d_B, d_B)
+            The partial trace onto ``battery`` (``states`` itself when the battery is the whole
+            system), ``d_B = prod(battery_dims)``.
+        """
         if self.is_whole_system:
             return states
         return ptrace(states, self.battery, self.dims)
 
     def replace(self, **changes: Any) -> BatteryModel:
-        """A copy with some fields changed (``dataclasses.replace``), re-validated."""
+        """A copy with some fields changed (``dataclasses.replace``), re-validated.
+
+        Parameters
+        ----------
+        **changes : Any
+            New values of fields by name (``H=``, ``rho0=``, ...).
+
+        Returns
+        -------
+        BatteryModel
+            The new model; the original is unchanged.
+
+        Raises
+        ------
+        ValueError
+            The changed model does not validate (see :class:`BatteryModel`).
+        """
         return dataclasses.replace(self, **changes)
 
 
@@ -297,16 +396,38 @@ def kossakowski_c_ops(
     Parameters
     ----------
     ops : sequence of Qobj
-        The operators ``A_n`` (e.g. ``sigma_minus`` on each cell).
-    matrix : array_like (n, n)
+        The ``n`` operators ``A_n`` (e.g. ``sigma_minus`` on each cell).
+    matrix : array_like, shape (n, n)
         Rate matrix ``G`` (1/time).
-    name : str
+    name : str, default "matrix"
         Name used in error messages.
+    atol : float, default 1e-12
+        Channels with rate below ``atol`` times the largest rate are dropped, and eigenvalues
+        above ``-atol`` times it count as zero (relative: independent of the unit of time).
 
     Returns
     -------
     list of Qobj
-        Collapse operators; channels with zero rate are dropped.
+        Collapse operators ``L_k``; channels with zero rate are dropped.
+
+    Raises
+    ------
+    ValueError
+        ``matrix`` not ``(n, n)``, with NaN/inf, not Hermitian (relative to its largest entry)
+        or not positive semidefinite.
+
+    Examples
+    --------
+    Two qubits decaying collectively, ``G = gamma [[1, 1], [1, 1]]``: one superradiant channel
+    ``sqrt(2 gamma) (sigma_1 + sigma_2) / sqrt 2``:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> sm = qb.ops.site_operators(qb.ops.sigma_minus(), 2)
+    >>> c_ops = qb.models.kossakowski_c_ops(sm, np.ones((2, 2)))
+    >>> len(c_ops), bool(np.allclose(c_ops[0].full(), -(sm[0] + sm[1]).full()) or
+    ...                  np.allclose(c_ops[0].full(), (sm[0] + sm[1]).full()))
+    (1, True)
     """
     G = np.asarray(matrix, dtype=complex)
     n = len(ops)

@@ -57,7 +57,22 @@ CAVITY_KINDS = ("tavis_cummings", "dicke")
 
 
 def default_n_max(N: int, kind: str) -> int:
-    """Photon cutoff: ``N`` for Tavis-Cummings (exact), ``2 N + 12`` for the Dicke model."""
+    """Photon cutoff: ``N`` for Tavis-Cummings (exact), ``2 N + 12`` for the Dicke model.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (and initial photons).
+    kind : {"tavis_cummings", "dicke"}
+        Cavity charger.
+
+    Returns
+    -------
+    int
+        The default ``n_max``: for Tavis-Cummings the excitation number is conserved, so ``N``
+        photons are exact; the counter-rotating Dicke model needs headroom, which the user
+        checks.
+    """
     return N if kind == "tavis_cummings" else 2 * N + 12
 
 
@@ -96,8 +111,35 @@ def cavity_model(
     basis: str,
     params: Mapping[str, Any],
 ) -> BatteryModel:
-    """Build a validated cavity charger (arguments as in
-    :func:`qbtoolkit.models.collective_battery`, already checked there).
+    """Build a cavity charger from arguments already checked by :func:`collective_battery`.
+
+    The public entry point is :func:`qbtoolkit.models.collective_battery`, which validates the
+    arguments and resolves the defaults before calling this.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (>= 1), and of photons in the initial state ``|N>|g...g>``.
+    kind : {"tavis_cummings", "dicke"}
+        ``H_TC`` (rotating-wave) or ``H_D`` (with counter-rotating terms), module docstring.
+    omega0 : float
+        Qubit splitting (energy unit), > 0.
+    omega_c : float
+        Cavity frequency, > 0.
+    g : float
+        Single-qubit coupling, > 0.
+    n_max : int
+        Photon cutoff, >= N (cavity dimension ``n_max + 1``).
+    gamma : float
+        Local qubit decay rate, >= 0.
+    gamma_phi : float
+        Local pure-dephasing rate, >= 0.
+    kappa : float
+        Cavity loss rate, >= 0.
+    basis : {"full", "symmetric", "piqs"}
+        Storage of the qubits (module docstring).
+    params : dict
+        The builder's resolved arguments, stored in ``BatteryModel.params``.
 
     Returns
     -------
@@ -107,6 +149,11 @@ def cavity_model(
         ``battery = (1,)``, ``H_battery = omega0 J_n`` and ``representation``.
         ``H_local`` = ``(omega_c a^dag a, omega0 n per qubit)`` or ``(omega_c a^dag a,
         omega0 J_n)``.
+
+    Raises
+    ------
+    ValueError
+        The model would not fit in memory (with what to do instead).
     """
     n_c = n_max + 1
     _check_memory(N, n_c, basis)

@@ -62,6 +62,23 @@ def charger_battery(
     ------
     ValueError
         A parameter of the wrong type or out of range.
+
+    Examples
+    --------
+    The battery's energy and ergotropy against the closed forms of Eqs. 30 and 38:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit import analytic
+    >>> model = qb.models.charger_battery(J=1.0, theta=np.pi / 2)
+    >>> Jt = np.array([0.0, 0.5, np.pi / 2])                  # J = 1: t = J t
+    >>> traj = qb.evolve(model, Jt, metrics=["energy", "ergotropy"])
+    >>> traj.values["ergotropy"].round(6)
+    array([0.      , 0.068516, 0.5     ])
+    >>> analytic.ergotropy(np.pi / 2, Jt).round(6)
+    array([0.      , 0.068516, 0.5     ])
+    >>> print(round(traj.values["energy"][-1], 6), round(analytic.max_energy(np.pi / 2), 6))
+    0.5 0.5
     """
     omega = check_positive(omega, "omega")
     J = check_positive(J, "J")

@@ -40,8 +40,32 @@ __all__ = [
 
 
 def dicke_dimension(N: int, basis: str) -> int:
-    """Number of stored states of ``N`` qubits in a layout (``N + 1`` or
-    ``num_dicke_states(N)``)."""
+    """Number of stored states of ``N`` qubits in a Dicke layout.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (>= 1).
+    basis : {"symmetric", "piqs"}
+        Layout (:func:`qbtoolkit.metrics.dicke.dicke_blocks`).
+
+    Returns
+    -------
+    int
+        ``N + 1`` for ``"symmetric"``, ``num_dicke_states(N)`` (``(N/2 + 1)^2`` for even N,
+        ``(N + 1)(N + 3)/4`` for odd N) for ``"piqs"``.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1, or an unknown ``basis``.
+
+    Examples
+    --------
+    >>> from qbtoolkit.models.dicke_basis import dicke_dimension
+    >>> dicke_dimension(4, "symmetric"), dicke_dimension(4, "piqs"), dicke_dimension(5, "piqs")
+    (5, 9, 12)
+    """
     N = check_int(N, "N", minimum=1)
     check_choice(basis, "basis", LAYOUTS)
     if basis == "symmetric":
@@ -92,6 +116,26 @@ def dicke_state_index(N: int, excitations: int, basis: str) -> int:
     """Index of the symmetric Dicke state ``|j = N/2, m = excitations - N/2>`` in a layout.
 
     ``excitations = 0`` is ``|g...g>``, ``excitations = N`` is ``|e...e>``.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (>= 1).
+    excitations : int
+        Number of excited qubits, ``0..N``.
+    basis : {"symmetric", "piqs"}
+        Layout.
+
+    Returns
+    -------
+    int
+        The basis index (``excitations`` in the symmetric layout, ``N - excitations`` in the
+        PIQS layout, whose first block lists ``m = j`` down to ``-j``).
+
+    Raises
+    ------
+    ValueError
+        ``N`` or ``excitations`` not integers in range, or an unknown ``basis``.
     """
     N = check_int(N, "N", minimum=1)
     k = check_int(excitations, "excitations", minimum=0)
@@ -239,7 +283,22 @@ def dicke_dissipator(
 
 
 def dicke_dissipator_nnz(N: int) -> int:
-    """Upper bound on the stored entries of :func:`dicke_dissipator` (10 per stored element),
-    without building it."""
+    """Upper bound on the stored entries of :func:`dicke_dissipator`, without building it.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (>= 1).
+
+    Returns
+    -------
+    int
+        10 per stored element of the PIQS block-diagonal density matrix.
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1.
+    """
     N = check_int(N, "N", minimum=1)
     return 10 * sum(b.size**2 for b in dicke_blocks(N, "piqs"))

@@ -51,11 +51,31 @@ def network_edges(N: int, topology: Any = "linear") -> tuple[tuple[int, int], ..
     Parameters
     ----------
     N : int
-        Number of cells.
-    topology : str, adjacency matrix or edge list
+        Number of cells (>= 1).
+    topology : str, adjacency matrix or edge list, default "linear"
         ``"linear"`` (open chain), ``"star"`` (hub = cell 0), ``"ring"`` (closed chain),
-        ``"all_to_all"``; or an ``(N, N)`` symmetric 0/1 adjacency matrix; or a sequence of
-        pairs ``(n, m)`` of distinct cells.
+        ``"all_to_all"``; or an ``(N, N)`` symmetric 0/1 adjacency matrix with zero diagonal;
+        or a sequence of pairs ``(n, m)`` of distinct cells.
+
+    Returns
+    -------
+    tuple of (int, int)
+        The edges, each with ``n < m`` (sorted for an edge list, without repetitions).
+
+    Raises
+    ------
+    ValueError
+        ``N`` not an integer >= 1; an unknown topology name; an adjacency matrix that is not
+        symmetric 0/1 with zero diagonal; an edge not joining two distinct cells in
+        ``0..N-1``.
+
+    Examples
+    --------
+    >>> from qbtoolkit.models import network_edges
+    >>> network_edges(4, "ring")
+    ((0, 1), (1, 2), (2, 3), (0, 3))
+    >>> network_edges(3, [(2, 0), (1, 2)])
+    ((0, 2), (1, 2))
     """
     N = check_int(N, "N", minimum=1)
     if isinstance(topology, str):
@@ -185,6 +205,26 @@ def network(
     ValueError
         A parameter of the wrong type or out of range; a model that would not fit in memory
         (the ``2^N x 2^N`` density matrix), with what to do instead.
+
+    Examples
+    --------
+    One cell prepared in ``|+>`` under amplitude damping: its ergotropy
+    ``omega [e - 1/2 + sqrt((1 - 2e)^2 + 4|rho_eg|^2)/2]`` with ``e = e^{-gamma t}/2`` halves at
+    ``gamma t = ln(8/5)`` (:func:`qbtoolkit.analytic.atom_ergotropy_half_life`):
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> cell = qb.models.network(1, gamma=1.0, decay="amplitude")
+    >>> qb.evolve(cell, [0.0, np.log(8 / 5)], metrics=["ergotropy"]).values["ergotropy"].round(6)
+    array([0.5 , 0.25])
+
+    A ring of three cells with Ising coupling and collective decay (Santos' circular network):
+
+    >>> ring = qb.models.network(3, "ring", J=2.0, gamma=1.0, gamma_collective=0.5)
+    >>> ring.params["edges"], ring.dims
+    (((0, 1), (1, 2), (0, 2)), [2, 2, 2])
+    >>> print(round(qb.ergotropy(ring.rho0, ring.H_battery), 12))  # omega / 2 per cell
+    1.5
     """
     N = check_int(N, "N", minimum=1)
     omega, J, gamma, gamma_collective = check_network_params(

@@ -44,9 +44,29 @@ BASES = ("full", "symmetric", "piqs")
 def local_c_ops(
     lowering: Sequence[qutip.Qobj], sigma_z: Sequence[qutip.Qobj], gamma: float, gamma_phi: float
 ) -> tuple[qutip.Qobj, ...]:
-    """Local collapse operators ``sqrt(gamma) sigma_-^i`` (population decay at rate ``gamma``)
-    and ``sqrt(gamma_phi / 2) sigma_z^i`` (coherences decay at the extra rate ``gamma_phi``, so
-    ``Gamma_2 = gamma / 2 + gamma_phi``); zero-rate channels are omitted."""
+    """Local collapse operators of decay and pure dephasing on every qubit of a register.
+
+    ``sqrt(gamma) sigma_-^i`` (population decay at rate ``gamma``) and
+    ``sqrt(gamma_phi / 2) sigma_z^i`` (coherences decay at the extra rate ``gamma_phi``, so
+    ``Gamma_2 = gamma / 2 + gamma_phi``); zero-rate channels are omitted.
+
+    Parameters
+    ----------
+    lowering : sequence of Qobj
+        ``sigma_-^i`` of every qubit, embedded in the full space.
+    sigma_z : sequence of Qobj
+        ``sigma_z^i`` of every qubit, embedded in the full space.
+    gamma : float
+        Population decay rate (1/time), >= 0.
+    gamma_phi : float
+        Pure-dephasing rate (1/time), >= 0.
+
+    Returns
+    -------
+    tuple of Qobj
+        The decay operators (if ``gamma > 0``), then the dephasing operators (if
+        ``gamma_phi > 0``).
+    """
     c_ops: list[qutip.Qobj] = []
     if gamma > 0:
         c_ops += [np.sqrt(gamma) * s for s in lowering]
@@ -61,14 +81,45 @@ MAX_EXACT_QUBITS = 4096
 
 
 def register_dimension(N: int, basis: str) -> int:
-    """Stored dimension of ``N`` qubits: ``2^N``, ``N + 1`` or ``num_dicke_states(N)``
-    (``2^N`` is capped at ``2^MAX_EXACT_QUBITS``, already far beyond any memory)."""
+    """Stored dimension of ``N`` qubits: ``2^N``, ``N + 1`` or ``num_dicke_states(N)``.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits (>= 1).
+    basis : {"full", "symmetric", "piqs"}
+        Storage of the register.
+
+    Returns
+    -------
+    int
+        The dimension; ``2^N`` is capped at ``2^MAX_EXACT_QUBITS``, already far beyond any
+        memory, to keep the estimate cheap.
+    """
     return 2 ** min(N, MAX_EXACT_QUBITS) if basis == "full" else dicke_dimension(N, basis)
 
 
 def resolve_basis(basis: Any, gamma: float, gamma_phi: float, default: str,
                   allowed: Sequence[str] = BASES) -> str:
     """Check ``basis`` (None means ``default``); ``"symmetric"`` cannot hold local dissipation.
+
+    Parameters
+    ----------
+    basis : str or None
+        Requested storage, one of ``allowed``, or None.
+    gamma : float
+        Local decay rate of the model (>= 0).
+    gamma_phi : float
+        Local dephasing rate of the model (>= 0).
+    default : str
+        Storage used for None.
+    allowed : sequence of str, default BASES
+        Storages the builder supports.
+
+    Returns
+    -------
+    str
+        The resolved basis.
 
     Raises
     ------
@@ -87,8 +138,29 @@ def resolve_basis(basis: Any, gamma: float, gamma_phi: float, default: str,
 
 def check_register_memory(what: str, d: int, operator_nnz: float, superoperator_nnz: float = 0,
                           advice: str = "") -> None:
-    """Refuse, before anything is allocated, a model of dimension ``d`` that cannot fit
-    (:func:`qbtoolkit._memory.check_memory`)."""
+    """Refuse, before anything is allocated, a model of dimension ``d`` that cannot fit.
+
+    Uses :func:`qbtoolkit._memory.check_memory` with the memory of the model's operators,
+    superoperator and states.
+
+    Parameters
+    ----------
+    what : str
+        What is being built, for the message (e.g. ``"network(N=30)"``).
+    d : int
+        Hilbert-space dimension.
+    operator_nnz : float
+        Estimated stored entries of the model's operators.
+    superoperator_nnz : float, default 0
+        Estimated stored entries of a superoperator (Dicke-basis dissipators).
+    advice : str, default ""
+        What to do instead, appended to the message.
+
+    Raises
+    ------
+    ValueError
+        The estimate exceeds the memory limit.
+    """
     over = "over " if d >= 2**MAX_EXACT_QUBITS else ""
     check_memory(model_bytes(d, operator_nnz, superoperator_nnz),
                  f"{what} (Hilbert-space dimension {over}{format_count(d)}; a density matrix "
@@ -164,9 +236,25 @@ def register_model(
 
 
 def register_operator_nnz(N: int, basis: str, terms: int) -> tuple[int, int]:
-    """Estimated ``(operator entries, superoperator entries)`` of a register model whose
-    Hamiltonian has ``terms`` site or bond terms (each at most ``d`` entries in the full
-    basis)."""
+    """Estimated ``(operator entries, superoperator entries)`` of a register model.
+
+    Parameters
+    ----------
+    N : int
+        Number of qubits.
+    basis : {"full", "symmetric", "piqs"}
+        Storage of the register.
+    terms : int
+        Number of site or bond terms of the Hamiltonian (each at most ``d`` entries in the full
+        basis).
+
+    Returns
+    -------
+    operators : int
+        Estimated stored entries of the Hamiltonian and collapse operators.
+    superoperator : int
+        Estimated stored entries of the Dicke-basis dissipator (0 unless ``"piqs"``).
+    """
     d = register_dimension(N, basis)
     if basis == "full":
         return (terms + 4 * N + 4) * d, 0

@@ -138,7 +138,7 @@ def thermal_model(
     H_battery: qutip.Qobj | None = None,
     name: str = "thermal_model",
 ) -> BatteryModel:
-    """Any system in contact with thermal baths: the global (Davies) or local master equation.
+    r"""Any system in contact with thermal baths: the global (Davies) or local master equation.
 
     Parameters
     ----------
@@ -147,15 +147,15 @@ def thermal_model(
     baths : sequence of Bath
         ``Bath(op, T, spectral_density=None, kappa=1.0, cutoff=None, J_zero_slope=None,
         subsystems=None, H_local=None)``: coupling operator (on the whole system, or on
-        ``subsystems``), temperature :math:`T \\ge 0`, spectral density (Ohmic
-        :math:`\\omega e^{-\\omega/\\omega_c}` by default).
+        ``subsystems``), temperature :math:`T \ge 0`, spectral density (Ohmic
+        :math:`\omega e^{-\omega/\omega_c}` by default).
     master_equation : {"global", "local"}
         ``"global"``: Davies generator from the Bohr decomposition of each coupling in ``H``'s
         eigenbasis (degenerate levels and Bohr frequencies grouped within ``1e-9`` of the
-        spectrum's spread; rates :math:`\\gamma(-\\omega) = e^{-\\omega/T}\\gamma(\\omega)`).
+        spectrum's spread; rates :math:`\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)`).
         ``"local"``: each bath's dissipator from the Hamiltonian of its ``subsystems`` --
         ``Bath(..., H_local=h)`` on those subsystems, default the partial-trace projection
-        :math:`\\mathrm{Tr}_{\\bar S}H/d_{\\bar S}`; every bath then needs ``subsystems`` and a
+        :math:`\mathrm{Tr}_{\bar S}H/d_{\bar S}`; every bath then needs ``subsystems`` and a
         coupling acting on them only.
     rho0 : Qobj, optional
         Initial state for dynamics; default the normalised projector on ``H``'s ground
@@ -187,6 +187,18 @@ def thermal_model(
     The Lamb shift is neglected. ``qbtoolkit.steady_state`` of a global model solves only the
     block-diagonal sector in ``H``'s eigenbasis (a Pauli rate equation for a non-degenerate
     spectrum) and refuses non-unique steady states (:mod:`qbtoolkit.thermo.steady`).
+
+    Examples
+    --------
+    A qubit in contact with one bath at temperature ``T`` relaxes to the Gibbs state:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.models import Bath, thermal_model
+    >>> model = thermal_model(qb.ops.number(), [Bath(qb.ops.sigma_x(), T=0.5)])
+    >>> rho = qb.steady_state(model)
+    >>> print(round(rho.full()[1, 1].real, 9), round(1 / (1 + np.exp(1 / 0.5)), 9))
+    0.119202922 0.119202922
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
@@ -234,6 +246,13 @@ def coupling_matrix(couplings: Any, n_cells: int) -> np.ndarray:
     -------
     ndarray, shape (N, N)
         Couplings (energy units).
+
+    Raises
+    ------
+    ValueError
+        Non-real or non-finite values; a matrix of the wrong shape, not symmetric (relative to
+        its largest entry) or with a non-zero diagonal; dict keys that are not pairs of distinct
+        integer cells in ``0..N-1``, or a pair given twice with different values.
     """
     lam = np.zeros((n_cells, n_cells))
     if isinstance(couplings, Mapping):
@@ -308,16 +327,28 @@ def _check_interaction(interaction: Any, delta: Any) -> tuple[str, float, float]
 
 
 def thermal_energies(omegas: Any, couplings: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Diagonal of the ZZ network's :math:`H_S` in the product basis and its bit table.
+    r"""Diagonal of the ZZ network's :math:`H_S` in the product basis and its bit table.
+
+    Parameters
+    ----------
+    omegas : sequence of float
+        Cell frequencies (energy units), one per cell.
+    couplings : float, (N, N) array_like or dict {(i, j): lambda_ij}
+        ZZ couplings (energy units), as in :func:`thermal_network`.
 
     Returns
     -------
     energies : ndarray, shape (2**N,)
-        :math:`\\varepsilon_s = \\sum_i \\omega_i z_i/2 + \\sum_{i<j}\\lambda_{ij} z_i z_j/2`
-        with :math:`z_i = \\pm1` (+1 = excited), energy units.
+        :math:`\varepsilon_s = \sum_i \omega_i z_i/2 + \sum_{i<j}\lambda_{ij} z_i z_j/2`
+        with :math:`z_i = \pm1` (+1 = excited), energy units.
     bits : ndarray of int, shape (2**N, N)
         ``bits[s, i] = 1`` if cell ``i`` is excited in basis state ``s`` (cell 0 is the most
         significant bit, as in ``qutip.tensor``).
+
+    Raises
+    ------
+    ValueError
+        Invalid ``omegas`` (not real, empty, more than 10 cells) or ``couplings``.
     """
     omegas = _check_omegas(omegas)
     lam = coupling_matrix(couplings, omegas.size)
@@ -397,8 +428,7 @@ def thermal_network(
     delta: float | None = None,
     master_equation: str = "global",
 ) -> BatteryModel:
-    """Coupled qubit cells, each in contact with its own thermal bath through
-    :math:`\\sigma_x^i`.
+    r"""Coupled qubit cells, each in contact with its own thermal bath through its ``sigma_x``.
 
     ZZ couplings give Hadipour & Haseli (2025), Eqs. (1) and (3)-(6); see the module
     docstring for the Hamiltonian of every ``interaction``.
@@ -406,13 +436,13 @@ def thermal_network(
     Parameters
     ----------
     omegas : sequence of float
-        Cell frequencies :math:`\\omega_i` (energy units); one per cell, tensor order
+        Cell frequencies :math:`\omega_i` (energy units); one per cell, tensor order
         (``[omega_L, omega_M, omega_R]`` for the paper's three cells).
     couplings : float, (N, N) array_like or dict {(i, j): lambda_ij}
-        Couplings :math:`\\lambda_{ij}` (energy units); each unordered pair enters once. A
+        Couplings :math:`\lambda_{ij}` (energy units); each unordered pair enters once. A
         matrix must be symmetric with zero diagonal; a scalar couples every pair.
     temperatures : sequence of float
-        Bath temperatures :math:`T_i \\ge 0` (k_B = 1), one per cell; ``T = 0`` is the vacuum.
+        Bath temperatures :math:`T_i \ge 0` (k_B = 1), one per cell; ``T = 0`` is the vacuum.
     kappa : float
         Dimensionless system-bath coupling (> 0); rates scale with it, the steady state does
         not depend on it.
@@ -425,31 +455,17 @@ def thermal_network(
         ZZ anisotropy of ``interaction="xxz"`` (refused otherwise).
     master_equation : {"global", "local"}
         Global Davies equation (the paper's) or local, each cell's bath seeing only
-        :math:`\\omega_i\\sigma_z^i/2`.
+        :math:`\omega_i\sigma_z^i/2`.
 
     Returns
     -------
     BatteryModel
         ``H = H_battery = H_S``; ``battery`` = all cells; ``H_local`` = the cells' bare
-        Hamiltonians; ``rho0`` = :math:`|g\\dots g\\rangle` (for dynamics); ``c_ops`` =
-        :math:`\\sqrt{\\kappa J(\\omega)(1+n_i)}A_i(\\omega)` and
-        :math:`\\sqrt{\\kappa J(\\omega) n_i}A_i^\\dagger(\\omega)` for every cell and distinct
-        Bohr frequency :math:`\\omega>0` (zero-rate operators omitted); ``params`` holds the
+        Hamiltonians; ``rho0`` = :math:`|g\dots g\rangle` (for dynamics); ``c_ops`` =
+        :math:`\sqrt{\kappa J(\omega)(1+n_i)}A_i(\omega)` and
+        :math:`\sqrt{\kappa J(\omega) n_i}A_i^\dagger(\omega)` for every cell and distinct
+        Bohr frequency :math:`\omega>0` (zero-rate operators omitted); ``params`` holds the
         inputs (``couplings`` as a matrix), ``bohr_frequencies`` per cell and ``thermal``.
-
-    Notes
-    -----
-    * The paper prints :math:`A_i(\\omega)=\\sum|k\\rangle\\langle k|\\sigma_x^i|m\\rangle
-      \\langle m|` with :math:`\\omega_{km}=\\varepsilon_k-\\varepsilon_m>0`, literally a
-      *raising* operator (it gives an inverted, ergotropic state even at equal temperatures).
-      The standard lowering form is used.
-    * Transitions with equal Bohr frequencies on one bath are grouped into one jump operator
-      (secular approximation); transitions between degenerate levels have no channel (the
-      paper sums over :math:`\\omega > 0`). At such level crossings (e.g. :math:`\\lambda =
-      \\omega/2` for three equal ZZ cells) the steady state is not unique, and
-      ``qbtoolkit.steady_state`` refuses it.
-    * Eq. (1) writes :math:`\\sum_{i\\neq j}`; each pair is counted once here (matches the
-      two-cell Eq. 9 and the Fig. 6 threshold at :math:`\\lambda=\\omega/2`).
 
     Raises
     ------
@@ -457,6 +473,34 @@ def thermal_network(
         Negative or non-finite temperature, mismatched lengths, non-symmetric couplings,
         ``kappa <= 0``, a spectral density returning a negative/non-finite value, an unknown
         ``interaction`` or a ``delta`` it does not take.
+
+    Notes
+    -----
+    * The paper prints :math:`A_i(\omega)=\sum|k\rangle\langle k|\sigma_x^i|m\rangle
+      \langle m|` with :math:`\omega_{km}=\varepsilon_k-\varepsilon_m>0`, literally a
+      *raising* operator (it gives an inverted, ergotropic state even at equal temperatures).
+      The standard lowering form is used.
+    * Transitions with equal Bohr frequencies on one bath are grouped into one jump operator
+      (secular approximation); transitions between degenerate levels have no channel (the
+      paper sums over :math:`\omega > 0`). At such level crossings (e.g. :math:`\lambda =
+      \omega/2` for three equal ZZ cells) the steady state is not unique, and
+      ``qbtoolkit.steady_state`` refuses it.
+    * Eq. (1) writes :math:`\sum_{i\neq j}`; each pair is counted once here (matches the
+      two-cell Eq. 9 and the Fig. 6 threshold at :math:`\lambda=\omega/2`).
+
+    Examples
+    --------
+    Three equal ZZ-coupled cells (Hadipour & Haseli): the steady-state ergotropy with bath
+    temperatures ``(1, 1, 0)``, and no work at equal temperatures (the Gibbs state):
+
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.models import thermal_network
+    >>> model = thermal_network([1.0, 1.0, 1.0], 0.1, [1.0, 1.0, 0.0])
+    >>> print(round(qb.ergotropy(qb.steady_state(model), model.H_battery), 6))
+    0.080088
+    >>> hot = thermal_network([1.0, 1.0, 1.0], 0.1, [0.8, 0.8, 0.8])
+    >>> print(round(qb.ergotropy(qb.steady_state(hot), hot.H_battery), 10))
+    0.0
     """
     omegas, lam, temps, interaction, H, s = _network(
         omegas, couplings, temperatures, kappa, spectral_density, interaction, delta,
@@ -499,18 +543,46 @@ def thermal_steady_states(
 
     Parameters
     ----------
-    omegas, couplings, kappa, spectral_density, interaction, delta
-        As in :func:`thermal_network` (one configuration).
+    omegas : sequence of float
+        Cell frequencies (energy units), one per cell, as in :func:`thermal_network`.
+    couplings : float, (N, N) array_like or dict {(i, j): lambda_ij}
+        Pair couplings (energy units), as in :func:`thermal_network`.
     temperatures : array_like, shape (..., N)
         Bath temperatures (>= 0), one per cell along the last axis; any leading grid shape.
-    on_singular : {"raise", "nan"}
-        Behaviour where the steady state is not unique.
+    kappa : float, default 1.0
+        System-bath coupling (> 0); the steady states do not depend on it.
+    spectral_density : callable, optional
+        ``J(omega)``; default Ohmic ``J(omega) = omega``.
+    on_singular : {"raise", "nan"}, default "raise"
+        Behaviour where the steady state is not unique: raise, or return NaN states there.
+    interaction : {"zz", "xx", "xxz", "heisenberg"}, default "zz"
+        Form of the pair coupling.
+    delta : float, optional
+        ZZ anisotropy of ``interaction="xxz"``.
 
     Returns
     -------
     ndarray, complex, shape (..., 2**N, 2**N)
         Density matrices (basis order of ``qutip.tensor``, 0 = ground). Feed them straight to
         the batched metrics, e.g. ``qbtoolkit.ergotropy(states, model.H)``.
+
+    Raises
+    ------
+    ValueError
+        Invalid network arguments (see :func:`thermal_network`) or temperatures; a steady
+        state that is not unique with ``on_singular="raise"``.
+
+    Examples
+    --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.models import thermal_network, thermal_steady_states
+    >>> grid = [[1.0, 0.5, 0.0], [1.0, 1.0, 0.0]]           # two temperature triples
+    >>> states = thermal_steady_states([1.0, 1.0, 1.0], 0.1, grid)
+    >>> states.shape
+    (2, 8, 8)
+    >>> H = thermal_network([1.0, 1.0, 1.0], 0.1, grid[0]).H_battery
+    >>> qb.ergotropy(states, H).round(6)
+    array([0.039266, 0.080088])
     """
     _, _, _, _, _, s = _network(omegas, couplings, None, kappa, spectral_density,
                                 interaction, delta, "global")  # temperatures: the grid's

@@ -87,6 +87,21 @@ def xxz_charger_battery(
     ------
     ValueError
         A parameter of the wrong type or out of range.
+
+    Examples
+    --------
+    Closed charging from ``|e_c g_b>``: the battery capacity follows the concurrence,
+    ``K_b = 2 omega_b sqrt(1 - C^2)``:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> model = qb.models.xxz_charger_battery(omega_b=1.0, omega_c=1.0, J1=0.3, J2=0.2)
+    >>> traj = qb.evolve(model, [0.0, 1.0, 2.0])
+    >>> C = qb.concurrence(traj.states)
+    >>> qb.capacity(traj.battery_states, traj.H_battery).round(6)
+    array([2.      , 1.650671, 0.724716])
+    >>> (2 * np.sqrt(1 - C**2)).round(6)
+    array([2.      , 1.650671, 0.724716])
     """
     omega_b = check_positive(omega_b, "omega_b")
     omega_c = check_positive(omega_c, "omega_c")

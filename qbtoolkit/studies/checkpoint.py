@@ -269,11 +269,40 @@ class Checkpoint:
 
     # -- chunks --------------------------------------------------------------------------------
     def chunk_file(self, ci: int) -> Path:
-        """The file of chunk ``ci``."""
+        """The file of chunk ``ci``.
+
+        Parameters
+        ----------
+        ci : int
+            Chunk index.
+
+        Returns
+        -------
+        Path
+            ``<checkpoint>/chunk_NNNNNN.npz``.
+        """
         return self.path / f"chunk_{ci:06d}.npz"
 
     def load(self, n_points: int) -> dict[int, dict[str, Any]]:
-        """Every finished chunk on disk, validated: ``{chunk index: chunk}``."""
+        """Every finished chunk on disk, validated.
+
+        Parameters
+        ----------
+        n_points : int
+            Number of points of the sweep (fixes the number and sizes of the chunks).
+
+        Returns
+        -------
+        dict of int to dict
+            ``{chunk index: chunk}`` (as :func:`~qbtoolkit.studies.outputs.run_chunk` returns
+            them).
+
+        Raises
+        ------
+        ValueError
+            A file that is not one of this sweep's chunk files, or a truncated, corrupt or foreign
+            chunk file (named, with what to do).
+        """
         n_chunks = math.ceil(n_points / self.chunk)
         done = {}
         for f in sorted(self.path.glob("chunk_*")):
@@ -288,7 +317,15 @@ class Checkpoint:
         return done
 
     def save(self, ci: int, res: dict[str, Any]) -> None:
-        """Write chunk ``ci`` atomically."""
+        """Write chunk ``ci`` atomically (a temporary file renamed into place).
+
+        Parameters
+        ----------
+        ci : int
+            Chunk index.
+        res : dict
+            The chunk (as :func:`~qbtoolkit.studies.outputs.run_chunk` returns it).
+        """
         names = list(res["data"])
         cnames = list(res["coords"])
         meta = {

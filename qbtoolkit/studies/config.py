@@ -232,6 +232,25 @@ class StudyPoint:
     method: str = "mesolve"
 
     def __call__(self, **point: Any) -> xr.Dataset:
+        """Build the model at one grid point, run it and evaluate the metrics.
+
+        Parameters
+        ----------
+        **point : Any
+            The grid parameters of this point (builder arguments, added to ``params``).
+
+        Returns
+        -------
+        xarray.Dataset
+            The metrics over ``time`` (:meth:`qbtoolkit.dynamics.Trajectory.evaluate`), or their
+            steady-state values when ``times`` is None, with ``units`` attributes.
+
+        Raises
+        ------
+        ValueError
+            Whatever the builder, :func:`qbtoolkit.evolve`, :func:`qbtoolkit.steady_state` or a
+            metric refuses.
+        """
         from ..dynamics import evolve, steady_state
 
         model = getattr(_models, self.model)(**self.params, **point)

@@ -107,6 +107,7 @@ class Grid:
         ``{name: 1-D values}`` (lists, arrays or 1-D :class:`xarray.DataArray`, whose
         attributes become the coordinate's).
     mode : {"product", "zip"}
+        ``"product"``: every combination; ``"zip"``: the i-th values of all parameters together.
 
     Raises
     ------
@@ -147,7 +148,20 @@ class Grid:
         self._py = {n: self.values[n].tolist() for n in self.names}
 
     def points(self, start: int, stop: int) -> list[dict[str, Any]]:
-        """Parameter dicts (plain Python scalars) of flat points ``start..stop-1``."""
+        """Parameter dicts (plain Python scalars) of the flat points ``start..stop-1``.
+
+        Parameters
+        ----------
+        start : int
+            First flat point index.
+        stop : int
+            One past the last.
+
+        Returns
+        -------
+        list of dict
+            ``[{name: value}, ...]`` in flat (C) order of the grid.
+        """
         out = []
         for flat in range(start, stop):
             if self.mode == "zip":
@@ -158,7 +172,13 @@ class Grid:
         return out
 
     def sha256(self) -> str:
-        """Hash of the mode, the names, dtypes and exact values."""
+        """Hash of the mode, the names, dtypes and exact values.
+
+        Returns
+        -------
+        str
+            Hexadecimal SHA-256.
+        """
         h = hashlib.sha256(self.mode.encode())
         for n in self.names:
             arr = np.ascontiguousarray(self.values[n])
@@ -167,14 +187,38 @@ class Grid:
         return h.hexdigest()
 
     def to_json(self) -> str:
-        """The grid as JSON (complex values as strings)."""
+        """The grid as JSON (complex values as strings).
+
+        Returns
+        -------
+        str
+            ``{name: [values]}``.
+        """
         return json.dumps({n: self._py[n] for n in self.names}, default=str)
 
 
 def check_signature(
     func: Callable[..., Any], names: list[str], fname: str, what: str = "grid"
 ) -> None:
-    """Unknown grid parameters or missing required arguments of ``func`` -> ValueError."""
+    """Refuse grid parameters ``func`` does not take, or required arguments the grid lacks.
+
+    Parameters
+    ----------
+    func : callable
+        The swept function (or model builder).
+    names : list of str
+        Parameter names that will be passed as keywords.
+    fname : str
+        Name of ``func`` for the message.
+    what : str, default "grid"
+        What provides the names, for the message.
+
+    Raises
+    ------
+    ValueError
+        A name that is not an argument of ``func`` (unless it takes ``**kwargs``), or a
+        required argument of ``func`` that no name provides.
+    """
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):  # some builtins/extension callables

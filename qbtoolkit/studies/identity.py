@@ -65,7 +65,18 @@ class _Unknown(Exception):
 
 
 def function_name(func: Any) -> str:
-    """``module.qualname`` of a function (``partial(module.qualname)`` for partials)."""
+    """``module.qualname`` of a function (``partial(module.qualname)`` for partials).
+
+    Parameters
+    ----------
+    func : callable
+        A function, partial, bound method or callable object.
+
+    Returns
+    -------
+    str
+        Its dotted name.
+    """
     if isinstance(func, functools.partial):
         return f"partial({function_name(func.func)})"
     qual = getattr(func, "__qualname__", None) or type(func).__qualname__
@@ -134,7 +145,18 @@ def _version_of(package: str) -> str:
 
 
 def library_versions(packages: Any = ()) -> dict[str, str]:
-    """``{"python": ..., package: version}`` for the core libraries and ``packages``."""
+    """``{"python": ..., package: version}`` for the core libraries and ``packages``.
+
+    Parameters
+    ----------
+    packages : iterable of str, default ()
+        Further distribution names.
+
+    Returns
+    -------
+    dict of str to str
+        Version strings of Python and of each package.
+    """
     out = {"python": f"{platform.python_implementation()} {platform.python_version()}"}
     for package in sorted({*CORE_LIBRARIES, *packages}):
         out[package] = _version_of(package)
@@ -148,16 +170,16 @@ def library_versions(packages: Any = ()) -> dict[str, str]:
 class Identity:
     """The identity of a swept callable (see the module docstring).
 
-    Attributes
+    Parameters
     ----------
     name : str
         ``module.qualname`` of the callable.
     sha256 : str or None
         Hash of everything below; None when the identity cannot be established.
-    parts : dict str -> str
+    parts : dict of str to str
         Hash of each dependency, by name (``module.helper``, ``module.CONSTANT``, closure
         variables, bound arguments).
-    libraries : dict str -> str
+    libraries : dict of str to str
         Versions of Python and of the libraries the results depend on.
     version : str, int or None
         The user's salt (``sweep(..., version=...)``).
@@ -173,12 +195,34 @@ class Identity:
     unknown: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The identity as a JSON-able dict (a checkpoint manifest entry)."""
+        """The identity as a JSON-able dict (a checkpoint manifest entry).
+
+        Returns
+        -------
+        dict
+            The fields by name.
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, data: Any) -> Identity:
-        """Inverse of :meth:`to_json`; ValueError (naming the field) on a malformed entry."""
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        data : dict
+            A manifest entry.
+
+        Returns
+        -------
+        Identity
+            The identity it describes.
+
+        Raises
+        ------
+        ValueError
+            A malformed entry (naming the field).
+        """
         if not isinstance(data, Mapping):
             raise ValueError("'identity' must be a JSON object")
         expected = {f.name for f in dataclasses.fields(cls)}
@@ -200,7 +244,19 @@ class Identity:
         return cls(**{k: (dict(v) if isinstance(v, Mapping) else v) for k, v in data.items()})
 
     def differences(self, old: Identity) -> list[str]:
-        """What differs from ``old``, one phrase per item (empty if the same)."""
+        """What differs from ``old``, one phrase per item.
+
+        Parameters
+        ----------
+        old : Identity
+            The identity recorded in a checkpoint.
+
+        Returns
+        -------
+        list of str
+            Phrases such as ``"changed: module.helper"`` or ``"numpy 2.3 -> 2.4"``; empty if
+            the identities agree.
+        """
         out = []
         for package in sorted(set(old.libraries) | set(self.libraries)):
             a, b = old.libraries.get(package), self.libraries.get(package)
@@ -243,6 +299,8 @@ def function_identity(func: Callable[..., Any], version: str | int | None = None
     Returns
     -------
     Identity
+        Its name, hash, dependency hashes, library versions and salt; ``sha256`` None and
+        ``unknown`` set when it cannot be established.
     """
     name = function_name(func)
     walker = _Walker()

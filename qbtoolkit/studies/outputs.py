@@ -30,7 +30,7 @@ def annotate(**variables: Mapping[str, Any] | str) -> Callable[[F], F]:
 
     Parameters
     ----------
-    **variables
+    **variables : dict or str
         ``name={"units": ..., "long_name": ..., "dims": (...), <any other attribute>}`` for an
         output variable, an output coordinate (e.g. ``time``) or a grid parameter.  A plain
         string is shorthand for ``{"units": string}``.  ``dims`` names the dimensions of a plain
@@ -50,9 +50,14 @@ def annotate(**variables: Mapping[str, Any] | str) -> Callable[[F], F]:
 
     Examples
     --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit import annotate
     >>> @annotate(ergotropy={"units": "omega", "long_name": "ergotropy"}, gamma="omega")
     ... def f(gamma):
     ...     return {"ergotropy": 1.0 - gamma}
+    >>> ds = qb.sweep(f, {"gamma": [0.0, 0.5]}, backend="serial", progress=False)
+    >>> ds["ergotropy"].attrs, ds["gamma"].attrs
+    ({'units': 'omega', 'long_name': 'ergotropy'}, {'units': 'omega'})
     """
     spec: dict[str, dict[str, Any]] = {}
     for name, entry in variables.items():
@@ -81,7 +86,18 @@ def annotate(**variables: Mapping[str, Any] | str) -> Callable[[F], F]:
 
 
 def declared(func: Any) -> dict[str, dict[str, Any]]:
-    """The :func:`annotate` declarations of ``func`` (of the wrapped function of a partial)."""
+    """The :func:`annotate` declarations of ``func`` (of the wrapped function of a partial).
+
+    Parameters
+    ----------
+    func : callable
+        A swept function.
+
+    Returns
+    -------
+    dict of str to dict
+        ``{name: attributes}`` (empty if nothing was declared).
+    """
     spec = getattr(func, _SPEC_ATTR, None)
     if spec is None and isinstance(func, functools.partial):
         return declared(func.func)
@@ -89,7 +105,18 @@ def declared(func: Any) -> dict[str, dict[str, Any]]:
 
 
 def point_text(point: Mapping[str, Any]) -> str:
-    """``a=1.0, b='ring'``: a point's parameter values for messages."""
+    """``a=1.0, b='ring'``: a point's parameter values for messages.
+
+    Parameters
+    ----------
+    point : mapping
+        ``{name: value}``.
+
+    Returns
+    -------
+    str
+        The values, comma separated.
+    """
     return ", ".join(f"{k}={v!r}" for k, v in point.items())
 
 
@@ -166,12 +193,27 @@ def run_chunk(
 ) -> dict[str, Any]:
     """Evaluate ``func`` on each point; stack the outputs along a leading point axis.
 
+    Parameters
+    ----------
+    func : callable
+        The swept function, called as ``func(**point)``.
+    spec : mapping
+        Its :func:`annotate` declarations.
+    points : list of dict
+        The chunk's points.
+
     Returns
     -------
     dict
         ``{"dims": {name: dims}, "data": {name: (k, ...) array}, "coords": {name: (dims,
         values)}, "attrs": {name: attrs}}`` for the chunk's ``k`` points.  An exception of
         ``func`` carries a note naming the point.
+
+    Raises
+    ------
+    ValueError
+        Outputs of a kind the sweep cannot store, or that change their variables, dims or
+        coordinates between points.
     """
     first: dict[str, Any] | None = None
     columns: dict[str, list[np.ndarray]] = {}
@@ -199,7 +241,24 @@ def run_chunk(
 
 
 def check_same(ref: dict[str, Any], new: dict[str, Any], where: str, what: str) -> None:
-    """Outputs of two points (or chunks) must have the same variables, dims and coordinates."""
+    """Outputs of two points (or chunks) must have the same variables, dims and coordinates.
+
+    Parameters
+    ----------
+    ref : dict
+        The reference output (first point or chunk).
+    new : dict
+        The output compared with it.
+    where : str
+        Which point or chunk ``new`` is, for the message.
+    what : str
+        What is compared (``"point"``, ``"chunk"``), for the message.
+
+    Raises
+    ------
+    ValueError
+        Different variables, dimensions, shapes or coordinate values.
+    """
     ref_dims = _dims_of(ref)
     new_dims = _dims_of(new)
     if ref_dims != new_dims:
@@ -247,7 +306,18 @@ def _same_values(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def jsonable(obj: Any) -> Any:
-    """Attributes as JSON can hold them (what a checkpoint stores; complex -> string)."""
+    """Attributes as JSON can hold them (what a checkpoint stores; complex -> string).
+
+    Parameters
+    ----------
+    obj : Any
+        An attribute value (scalars, arrays, lists, dicts).
+
+    Returns
+    -------
+    Any
+        Plain Python values (lists for arrays, strings for complex numbers).
+    """
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -273,12 +343,26 @@ def assemble(
     Parameters
     ----------
     grid : Grid
-    results : dict chunk index -> chunk (as returned by :func:`run_chunk`)
+        The sweep's grid.
+    results : dict of int to dict
+        Chunk index -> chunk (as returned by :func:`run_chunk`).
     n_chunks : int
+        Number of chunks (every one must be in ``results``).
     spec : dict
         :func:`annotate` declarations (attributes of the grid coordinates).
     attrs : dict
         The Dataset's attributes (provenance).
+
+    Returns
+    -------
+    xarray.Dataset
+        Grid dimensions (or ``point`` for ``"zip"``) first, then the function's own; declared
+        attributes on variables and coordinates, ``attrs`` on the Dataset.
+
+    Raises
+    ------
+    ValueError
+        Chunks whose outputs disagree (see :func:`check_same`).
     """
     ref = results[0]
     for ci in range(1, n_chunks):

@@ -49,7 +49,32 @@ Deliver = Callable[[int, dict[str, Any]], None]
 
 def run(backend: str, func: Callable[..., Any], spec: Mapping[str, Any], tasks: list[Task],
         workers: int, client: Any, deliver: Deliver) -> None:
-    """Run ``tasks`` on ``backend``, calling ``deliver`` for each finished chunk."""
+    """Run ``tasks`` on ``backend``, calling ``deliver`` for each finished chunk.
+
+    Parameters
+    ----------
+    backend : {"serial", "processes", "dask"}
+        Where the chunks run.
+    func : callable
+        The swept function.
+    spec : mapping
+        Its :func:`~qbtoolkit.studies.outputs.annotate` declarations.
+    tasks : list of (int, list of dict)
+        ``(chunk index, points)`` still to compute.
+    workers : int
+        Number of worker processes (or Dask workers of a local cluster).
+    client : distributed.Client, str or None
+        Dask client or scheduler address (``"dask"`` only).
+    deliver : callable
+        ``deliver(chunk index, chunk)``, called in this process as chunks finish (they are
+        saved there).
+
+    Raises
+    ------
+    Exception
+        Whatever ``func`` raises (with a note naming the point), after the chunks finished
+        until then were delivered; workers are stopped on failure and on interruption.
+    """
     if backend == "serial":
         for ci, points in tasks:
             deliver(ci, run_chunk(func, spec, points))

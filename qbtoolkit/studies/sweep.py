@@ -152,6 +152,28 @@ def sweep(
     Exception
         Whatever ``func`` raises, with a note naming the point, after every chunk finished
         until then is saved; notes say how to resume.
+
+    Examples
+    --------
+    The battery energy after a quarter period, ``E = omega sin^2(theta/2) sin^2(J pi/2)``
+    (Downing & Ukhtary Eq. 30), over a 2 x 2 grid:
+
+    >>> import numpy as np
+    >>> import qbtoolkit as qb
+    >>> def final_energy(theta, J):
+    ...     model = qb.models.charger_battery(J=J, theta=theta)
+    ...     traj = qb.evolve(model, [0.0, np.pi / 2], method="expm", metrics=["energy"])
+    ...     return {"energy": traj.values["energy"][-1]}
+    >>> ds = qb.sweep(final_energy, {"theta": [np.pi / 2, np.pi], "J": [0.5, 1.0]},
+    ...               backend="serial", progress=False)
+    >>> dict(ds.sizes)
+    {'theta': 2, 'J': 2}
+    >>> ds["energy"].values.round(6)
+    array([[0.25, 0.5 ],
+           [0.5 , 1.  ]])
+    >>> qb.analytic.energy(ds.theta.values[:, None], ds.J.values * np.pi / 2).round(6)
+    array([[0.25, 0.5 ],
+           [0.5 , 1.  ]])
     """
     if not callable(func):
         raise ValueError(f"func must be callable, got {type(func).__name__}")

@@ -28,13 +28,13 @@ def check_hermitian(op: qutip.Qobj, name: str) -> None:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Bath:
-    """A bosonic bath in thermal equilibrium, coupled to the system through ``op``.
+    r"""A bosonic bath in thermal equilibrium, coupled to the system through ``op``.
 
-    The interaction is :math:`A\\otimes B` with :math:`A` = ``op`` (Hermitian) and :math:`B` a
+    The interaction is :math:`A\otimes B` with :math:`A` = ``op`` (Hermitian) and :math:`B` a
     bath operator; only the bath's temperature and spectral density enter the (Born-Markov)
     master equations built from it (:mod:`qbtoolkit.thermo.spectral` gives the rates).
 
-    Attributes
+    Parameters
     ----------
     op : Qobj
         Hermitian system coupling operator, either on the whole system (the dims of ``H``) or,
@@ -43,29 +43,29 @@ class Bath:
         Temperature (energy units, k_B = 1), ``>= 0``; ``T = 0`` is the vacuum.
     spectral_density : callable, optional
         ``J(omega) -> float >= 0`` for ``omega > 0`` (energy units; the golden-rule
-        :math:`2\\pi` included). Default: Ohmic :math:`J = \\omega e^{-\\omega/\\omega_c}`.
-    kappa : float
+        :math:`2\pi` included). Default: Ohmic :math:`J = \omega e^{-\omega/\omega_c}`.
+    kappa : float, default 1.0
         Dimensionless coupling strength (> 0); every rate of this bath is proportional to it.
     cutoff : float, optional
-        Cutoff :math:`\\omega_c > 0` of the default Ohmic density (None: no cutoff). Refused
+        Cutoff :math:`\omega_c > 0` of the default Ohmic density (None: no cutoff). Refused
         together with a custom ``spectral_density``.
     J_zero_slope : float, optional
-        :math:`\\lim_{\\omega\\to 0^+} J(\\omega)/\\omega \\ge 0`, which sets the rate
-        :math:`\\gamma(0) = \\kappa T\\,\\cdot` ``J_zero_slope`` of the zero-frequency
+        :math:`\lim_{\omega\to 0^+} J(\omega)/\omega \ge 0`, which sets the rate
+        :math:`\gamma(0) = \kappa T\,\cdot` ``J_zero_slope`` of the zero-frequency
         (dephasing) part of ``op`` -- its matrix elements inside each eigenspace of the
         reference Hamiltonian. Default 1 for the Ohmic density; with a custom
         ``spectral_density`` it must be given whenever ``op`` has such elements. ``0`` means no
-        zero-frequency channel (master equations that sum over :math:`\\omega > 0` only).
+        zero-frequency channel (master equations that sum over :math:`\omega > 0` only).
     subsystems : sequence of int, optional
         The subsystems the bath touches (tensor order of ``H``): ``op`` may then be given on
         those subsystems only, and the local master equation uses them.
     H_local : Qobj, optional
         The local Hamiltonian of ``subsystems`` (on their space) that defines the local master
         equation's Bohr frequencies. Default there: the partial-trace projection
-        :math:`\\mathrm{Tr}_{\\bar S} H / d_{\\bar S}`, the bare Hamiltonian of the subsystems
+        :math:`\mathrm{Tr}_{\bar S} H / d_{\bar S}`, the bare Hamiltonian of the subsystems
         when the interactions are traceless on each side (XX, XXZ, ZZ couplings of qubits).
         Unused (and refused) by the global master equation.
-    name : str
+    name : str, default ""
         Label used in results (default ``"bath<k>"`` by position).
 
     Raises
@@ -74,6 +74,23 @@ class Bath:
         Non-Hermitian or non-Qobj ``op``; negative or non-finite ``T``, ``kappa <= 0``,
         non-callable ``spectral_density``, ``cutoff <= 0`` or combined with a custom density,
         negative ``J_zero_slope``, invalid ``subsystems``, ``H_local`` without ``subsystems``.
+
+    Examples
+    --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.thermo import Bath
+    >>> bath = Bath(qb.ops.sigma_x(), T=0.5)             # Ohmic, kappa = 1
+    >>> bath
+    Bath('unnamed', T=0.5, kappa=1, J=ohmic, op dims [2])
+    >>> bath.replace(T=1.0).T
+    1.0
+    >>> Bath(qb.ops.sigma_x(), T=-1.0)
+    Traceback (most recent call last):
+        ...
+    ValueError: T is a temperature and must be >= 0, got -1.0
+
+    The global master equation of a qubit with this bath relaxes to the Gibbs state
+    (:func:`qbtoolkit.models.thermal_model`).
     """
 
     op: qutip.Qobj
@@ -138,5 +155,21 @@ class Bath:
                 f"J={J}{extra}{subs}, op dims {self.op.dims[0]})")
 
     def replace(self, **changes: Any) -> Bath:
-        """A copy with some fields changed, re-validated."""
+        """A copy with some fields changed, re-validated.
+
+        Parameters
+        ----------
+        **changes : Any
+            New values of fields by name (``T=``, ``kappa=``, ...).
+
+        Returns
+        -------
+        Bath
+            The new bath; the original is unchanged.
+
+        Raises
+        ------
+        ValueError
+            The changed bath does not validate (see :class:`Bath`).
+        """
         return dataclasses.replace(self, **changes)

@@ -116,8 +116,7 @@ def currents_and_scales(s: ThermalStructure, states: Any, temperatures: Any, kap
 def heat_currents(model: Any, states: Any = None, *, temperatures: Any = None,
                   kappas: Any = None, energy: str = "system", on_singular: str = "raise",
                   ) -> np.ndarray:
-    """Heat current from each bath into the system, :math:`J_k = \\mathrm{Tr}[H\\mathcal D_k
-    (\\rho)]`.
+    r"""Heat current from each bath into the system, :math:`J_k = \mathrm{Tr}[H\mathcal D_k(\rho)]`.
 
     Parameters
     ----------
@@ -144,6 +143,22 @@ def heat_currents(model: Any, states: Any = None, *, temperatures: Any = None,
     ------
     ValueError
         Not a thermal model, invalid states or grids, a non-unique steady state.
+
+    Examples
+    --------
+    Two qubit cells at different temperatures: in the steady state the heat entering from the
+    hot bath leaves through the cold one (:math:`\sum_k J_k = 0`), and the entropy production
+    is positive:
+
+    >>> import numpy as np
+    >>> from qbtoolkit.models import thermal_network
+    >>> from qbtoolkit.thermo import entropy_production, heat_currents
+    >>> model = thermal_network([1.0, 1.0], 0.2, [1.0, 0.2])
+    >>> J = heat_currents(model)
+    >>> bool(J[0] > 0 > J[1]), bool(abs(J.sum()) < 1e-12 * abs(J[0]))
+    (True, True)
+    >>> bool(entropy_production(model) > 0)
+    True
     """
     check_choice(on_singular, "on_singular", ("raise", "nan"))
     s, energy = _check(model, energy)

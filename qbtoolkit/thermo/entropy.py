@@ -96,29 +96,36 @@ def _production(model: Any, states: Any, temperatures: Any, kappas: Any, energy:
 def entropy_production(model: Any, states: Any = None, *, temperatures: Any = None,
                        kappas: Any = None, energy: str = "system",
                        on_singular: str = "raise") -> float | np.ndarray:
-    """Entropy production rate :math:`\\sigma = -\\mathrm{Tr}[\\mathcal L(\\rho)\\ln\\rho]
-    - \\sum_k J_k/T_k` (Spohn 1978; see the module docstring).
+    r"""Entropy production rate :math:`\sigma` (Spohn 1978).
+
+    :math:`\sigma = -\mathrm{Tr}[\mathcal L(\rho)\ln\rho] - \sum_k J_k/T_k` (see the module
+    docstring).
 
     Parameters
     ----------
     model : BatteryModel or ThermalStructure
         A thermal model.
     states : Qobj, ndarray (d, d) or (..., d, d), optional
-        States (model basis). Default: the steady states, where :math:`\\sigma = -\\sum_k
+        States (model basis). Default: the steady states, where :math:`\sigma = -\sum_k
         J_k/T_k`.
     temperatures, kappas : array_like, shape (..., n_baths), optional
         Bath temperatures and couplings (default: the model's).
-    energy : {"system", "local"}
+    energy : {"system", "local"}, default "system"
         Heat measured with the whole ``H`` or (local master equation) with each bath's local
         Hamiltonian.
-    on_singular : {"raise", "nan"}
+    on_singular : {"raise", "nan"}, default "raise"
         For steady states: behaviour where the steady state is not unique.
 
     Returns
     -------
     float or ndarray (...)
-        :math:`\\sigma` (1/time, k_B = 1); ``+inf``/``-inf`` per the zero-temperature and
+        :math:`\sigma` (1/time, k_B = 1); ``+inf``/``-inf`` per the zero-temperature and
         zero-eigenvalue conventions of the module docstring.
+
+    Raises
+    ------
+    ValueError
+        Not a thermal model, invalid states or grids, or a non-unique steady state.
     """
     sigma, _, single = _production(model, states, temperatures, kappas, energy, on_singular)
     return float(sigma) if single else sigma
@@ -127,17 +134,37 @@ def entropy_production(model: Any, states: Any = None, *, temperatures: Any = No
 def satisfies_second_law(model: Any, states: Any = None, *, temperatures: Any = None,
                          kappas: Any = None, energy: str = "system", rtol: float = 1e-9,
                          on_singular: str = "raise") -> bool | np.ndarray:
-    """Whether :math:`\\sigma \\ge 0` within round-off.
+    r"""Whether :math:`\sigma \ge 0` within round-off.
 
-    The tolerance is ``rtol`` times the scale of the terms of :math:`\\sigma`: the largest
-    entropy flow each bath could carry, :math:`\\|\\mathcal D_k^\\dagger H\\|_\\infty / T_k`, plus
+    The tolerance is ``rtol`` times the scale of the terms of :math:`\sigma`: the largest
+    entropy flow each bath could carry, :math:`\|\mathcal D_k^\dagger H\|_\infty / T_k`, plus
     the magnitude of the internal term -- so it means the same in every unit, also at
-    equilibrium where every current is round-off. Arguments as in
-    :func:`entropy_production`.
+    equilibrium where every current is round-off.
+
+    Parameters
+    ----------
+    model : BatteryModel or ThermalStructure
+        A thermal model.
+    states : Qobj, ndarray, shape (d, d) or (..., d, d), optional
+        States (model basis); default the steady states.
+    temperatures, kappas : array_like, shape (..., n_baths), optional
+        Bath temperatures and couplings (default: the model's).
+    energy : {"system", "local"}, default "system"
+        As in :func:`entropy_production`.
+    rtol : float, default 1e-9
+        Relative tolerance (of the scale above).
+    on_singular : {"raise", "nan"}, default "raise"
+        For steady states: behaviour where the steady state is not unique.
 
     Returns
     -------
-    bool or ndarray of bool (...)
+    bool or ndarray of bool, shape (...)
+        Whether :math:`\sigma \ge -\mathrm{rtol} \cdot \mathrm{scale}`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`entropy_production`.
     """
     rtol = check_positive(rtol, "rtol")
     sigma, size, single = _production(model, states, temperatures, kappas, energy,

@@ -32,7 +32,15 @@ __all__ = ["Pairs", "pairs_of", "apply_dissipator", "apply_adjoint", "superopera
 
 
 class Pairs:
-    """Index data of the same-group transition pairs of one bath (cached per Transitions)."""
+    """Index data of the same-group transition pairs of one bath (cached per Transitions).
+
+    Parameters
+    ----------
+    tr : Transitions
+        The bath's transitions.
+    d : int
+        Hilbert-space dimension.
+    """
 
     def __init__(self, tr: Transitions, d: int):
         self.d = d
@@ -47,10 +55,33 @@ class Pairs:
         self.kcoef = self.coef[k].conj()
 
     def weights(self, s: np.ndarray) -> np.ndarray:
-        """``s_t s_t'`` on every pair, shape ``(..., n_pairs)``."""
+        """``s_t s_t'`` on every pair.
+
+        Parameters
+        ----------
+        s : ndarray, shape (..., n_transitions)
+            Square roots of the transitions' rates.
+
+        Returns
+        -------
+        ndarray, shape (..., n_pairs)
+            Products of the square-root rates of each pair.
+        """
         return s[..., self.p1] * s[..., self.p2]
 
     def kweights(self, s: np.ndarray) -> np.ndarray:
+        """``s_t s_t'`` on the pairs with equal final states (the terms of ``K``).
+
+        Parameters
+        ----------
+        s : ndarray, shape (..., n_transitions)
+            Square roots of the transitions' rates.
+
+        Returns
+        -------
+        ndarray, shape (..., n_kpairs)
+            Products of the square-root rates of each such pair.
+        """
         return s[..., self.k1] * s[..., self.k2]
 
     @functools.cached_property
@@ -60,10 +91,12 @@ class Pairs:
 
     @functools.cached_property
     def scatter_src(self) -> sp.csr_matrix:
+        """Pair -> flat index ``src1 * d + src2`` (row-major)."""
         return _scatter(self.src1 * self.d + self.src2, self.d * self.d)
 
     @functools.cached_property
     def scatter_k(self) -> sp.csr_matrix:
+        """Pair of ``K`` -> flat index ``src1 * d + src2`` (row-major)."""
         return _scatter(self.ksrc1 * self.d + self.ksrc2, self.d * self.d)
 
 
@@ -73,7 +106,20 @@ def _scatter(idx: np.ndarray, size: int) -> sp.csr_matrix:
 
 
 def pairs_of(tr: Transitions, d: int) -> Pairs:
-    """The :class:`Pairs` of ``tr`` (built once per Transitions object)."""
+    """The :class:`Pairs` of ``tr`` (built once per Transitions object).
+
+    Parameters
+    ----------
+    tr : Transitions
+        The bath's transitions (in its working basis).
+    d : int
+        Hilbert-space dimension.
+
+    Returns
+    -------
+    Pairs
+        Cached.
+    """
     cached = tr.__dict__.get("_pairs")
     if cached is None or cached.d != d:
         cached = Pairs(tr, d)
@@ -91,12 +137,25 @@ def _scatter_add(vals: np.ndarray, S: sp.csr_matrix, shape: tuple[int, ...]) -> 
 
 
 def K_matrix(P: Pairs, s: np.ndarray) -> np.ndarray:
-    """:math:`K = \\sum_g L_g^\\dagger L_g`, shape ``(..., d, d)``."""
+    r""":math:`K = \sum_g L_g^\dagger L_g` of one bath.
+
+    Parameters
+    ----------
+    P : Pairs
+        The bath's transition pairs.
+    s : ndarray, shape (..., n_transitions)
+        Square roots of the transitions' rates.
+
+    Returns
+    -------
+    ndarray, shape (..., d, d)
+        ``K`` in the working basis (rates).
+    """
     return _scatter_add(P.kcoef * P.kweights(s), P.scatter_k, (P.d, P.d))
 
 
 def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """:math:`\\mathcal D\\rho` of one bath, in its working basis.
+    r""":math:`\mathcal D\rho` of one bath, in its working basis.
 
     Parameters
     ----------
@@ -110,6 +169,7 @@ def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndar
     Returns
     -------
     ndarray, shape broadcast(...) + (d, d)
+        :math:`\mathcal D\rho` in the working basis (rates times the units of ``rho``).
     """
     d = rho.shape[-1]
     P = pairs_of(tr, d)
@@ -123,10 +183,24 @@ def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndar
 
 
 def apply_adjoint(tr: Transitions, s: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """:math:`\\mathcal D^\\dagger X` (Heisenberg picture) of one bath, in its working basis.
+    r""":math:`\mathcal D^\dagger X` (Heisenberg picture) of one bath, in its working basis.
 
-    Shapes as in :func:`apply_dissipator`. ``Tr[X D(rho)] = Tr[D^dag(X) rho]``; with
-    ``X = H`` this is the heat-current operator of the bath.
+    ``Tr[X D(rho)] = Tr[D^dag(X) rho]``; with ``X = H`` this is the heat-current operator of the
+    bath.
+
+    Parameters
+    ----------
+    tr : Transitions
+        The bath's transitions (in its working basis).
+    s : ndarray, shape (..., n_transitions)
+        Square roots of the transitions' rates.
+    X : ndarray, shape (..., d, d)
+        Operators in the working basis; batch axes broadcast with ``s``.
+
+    Returns
+    -------
+    ndarray, shape broadcast(...) + (d, d)
+        :math:`\mathcal D^\dagger X` (rates times the units of ``X``).
     """
     d = X.shape[-1]
     P = pairs_of(tr, d)
@@ -140,10 +214,24 @@ def apply_adjoint(tr: Transitions, s: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def superoperator(tr: Transitions, s: np.ndarray, d: int) -> np.ndarray:
-    """Matrix of :math:`\\mathcal D` acting on column-stacked operators (QuTiP's convention,
-    ``vec(X) = X.ravel(order="F")``), in the working basis; shape ``(..., d**2, d**2)``.
+    r"""Matrix of :math:`\mathcal D` acting on column-stacked operators, in the working basis.
 
-    Meant for small ``d`` (the result is dense).
+    QuTiP's convention, ``vec(X) = X.ravel(order="F")``. Meant for small ``d`` (the result is
+    dense).
+
+    Parameters
+    ----------
+    tr : Transitions
+        The bath's transitions (in its working basis).
+    s : ndarray, shape (..., n_transitions)
+        Square roots of the transitions' rates.
+    d : int
+        Hilbert-space dimension.
+
+    Returns
+    -------
+    ndarray, complex, shape (..., d**2, d**2)
+        The dissipator superoperator (rates).
     """
     P = pairs_of(tr, d)
     D = d * d

@@ -91,6 +91,17 @@ def spectral_values(
     The default (``spectral_density=None``) is :func:`ohmic`; a callable is evaluated once per
     distinct frequency with a Python float.
 
+    Parameters
+    ----------
+    freq : ndarray
+        Frequencies ``> 0`` (energy units), any shape.
+    spectral_density : callable or None
+        ``J(omega) -> float``, or None for the Ohmic default.
+    cutoff : float or None
+        Cutoff of the Ohmic default (None: no cutoff).
+    name : str, default "spectral_density"
+        Name used in error messages.
+
     Returns
     -------
     ndarray

@@ -90,11 +90,21 @@ def _cond1(A: np.ndarray) -> float:
 
 
 def invertible(A: np.ndarray) -> np.ndarray:
-    """``cond(A / max|A|) < COND_MAX`` for a batch ``(B, n, n)`` (True for ``n = 0``).
+    """Whether each matrix of a batch is invertible: ``cond(A / max|A|) < COND_MAX``.
 
     Matrices strictly diagonally dominant by columns or by rows (with a relative margin of
     1e-9) are invertible (Levy-Desplanques) and skip the singular values; dissipative blocks
     of coherences usually are.
+
+    Parameters
+    ----------
+    A : ndarray, shape (B, n, n)
+        The matrices.
+
+    Returns
+    -------
+    ndarray of bool, shape (B,)
+        True where invertible (True for ``n = 0``).
     """
     B, n = A.shape[0], A.shape[-1]
     ok = np.ones(B, dtype=bool)
@@ -115,7 +125,7 @@ def bordered_solve(
     G: np.ndarray, norm_row: int, norm: np.ndarray, on_singular: str, what: str,
     index_shape: tuple[int, ...] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Solve ``G x = 0`` with ``norm . x = 1`` for a batch of generators.
+    """Solve ``G x = 0`` with ``norm @ x = 1`` for a batch of generators.
 
     Parameters
     ----------
@@ -130,7 +140,7 @@ def bordered_solve(
         What to do where the bordered matrix is singular (condition > :data:`COND_MAX`).
     what : str
         Description used in the error message.
-    index_shape : tuple of int
+    index_shape : tuple of int, default ()
         Grid shape of the batch (for the error message).
 
     Returns
@@ -138,6 +148,13 @@ def bordered_solve(
     x : ndarray, shape (B, n)
         Solutions (NaN where singular).
     bad : ndarray of bool, shape (B,)
+        True where the bordered matrix is singular (the stationary state is not unique).
+
+    Raises
+    ------
+    ValueError
+        A singular bordered matrix with ``on_singular="raise"`` (the message names the grid
+        point).
     """
     M = G.copy()
     M[:, norm_row, :] = norm
@@ -261,18 +278,30 @@ def liouvillian_steady_states(L: Any, on_singular: str = "raise", chunk: int = 5
 
 
 def kernel_dimension(L: Any, rtol: float = 1.0 / COND_MAX) -> int:
-    """Dimension of the null space of a (dense) generator: the number of singular values at
-    most ``rtol`` times the largest.
+    """Dimension of the null space of a (dense) generator.
+
+    The number of singular values at most ``rtol`` times the largest.
 
     Parameters
     ----------
     L : ndarray or Qobj, shape (D, D)
-    rtol : float
+        The generator (e.g. a Liouvillian superoperator).
+    rtol : float, optional
         Relative tolerance (default ``1 / COND_MAX``).
 
     Returns
     -------
     int
+        The kernel dimension (1 for a unique steady state).
+
+    Examples
+    --------
+    >>> import qutip
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.thermo import kernel_dimension
+    >>> decay = qb.models.driven_atom(Omega=1.0, gamma=1.0).liouvillian()
+    >>> kernel_dimension(decay), kernel_dimension(qutip.liouvillian(qb.ops.sigma_z()))
+    (1, 2)
     """
     A = L.full() if isinstance(L, qutip.Qobj) else np.asarray(L)
     s = np.linalg.svd(A, compute_uv=False)
@@ -291,6 +320,18 @@ _NOT_UNIQUE = (
 def check_unique_liouvillian(L: qutip.Qobj) -> None:
     """Raise ``ValueError`` unless the Liouvillian ``L`` has a unique steady state.
 
+    Parameters
+    ----------
+    L : Qobj
+        A Liouvillian superoperator.
+
+    Raises
+    ------
+    ValueError
+        The steady state is not unique (the kernel has dimension > 1), with the reason.
+
+    Notes
+    -----
     Small systems (``d <= DENSE_D_MAX``): kernel dimension by SVD, relative to the largest
     singular value. Larger ones: condition estimate of the bordered sparse matrix from one
     sparse LU factorisation (module docstring).

@@ -65,6 +65,13 @@ CHUNK_BYTES = 256 * 2**20
 class Sector:
     """Indexing of the block-diagonal sector of a global structure, and its generator terms.
 
+    Parameters
+    ----------
+    s : ThermalStructure
+        A global structure.
+
+    Notes
+    -----
     Variables: the populations ``0..d-1`` first, then the coherences ``(i, j)``, ``i != j``,
     inside each degenerate eigenspace. For each bath, ``terms`` lists the contributions
     ``G[row, col] += coef * s[p1] * s[p2]`` (``s`` the square roots of the transitions' rates).
@@ -150,8 +157,24 @@ class Sector:
 
     def generator(self, sroots: list[np.ndarray], lo: int = 0, hi: int | None = None
                   ) -> np.ndarray:
-        """Dense sector generators ``(B, m, m)`` on the variables ``lo..hi-1``, for square
-        roots of the rates ``(B, n_transitions)`` per bath."""
+        """Dense sector generators on the variables ``lo..hi-1``.
+
+        For square matrices of variables ``lo..hi-1`` (a block of the sector).
+
+        Parameters
+        ----------
+        sroots : list of ndarray, shape (B, n_transitions)
+            Square roots of the transitions' rates, one array per bath.
+        lo : int, default 0
+            First variable.
+        hi : int, optional
+            One past the last variable; default all (``n``).
+
+        Returns
+        -------
+        ndarray, complex, shape (B, m, m)
+            Generators (rates), ``m = hi - lo``.
+        """
         hi = self.n if hi is None else hi
         m = hi - lo
         B = sroots[0].shape[0]
@@ -178,7 +201,18 @@ class Sector:
 
 
 def sector_of(s: ThermalStructure) -> Sector:
-    """The :class:`Sector` of a global structure (built once per structure)."""
+    """The :class:`Sector` of a global structure (built once per structure).
+
+    Parameters
+    ----------
+    s : ThermalStructure
+        A global structure.
+
+    Returns
+    -------
+    Sector
+        Cached on the structure.
+    """
     cached = s.__dict__.get("_sector")
     if cached is None:
         cached = Sector(s)

@@ -30,7 +30,7 @@ MASTER_EQUATIONS = ("global", "local")
 class ThermalStructure:
     """The thermal master equation of a system, in the form the fast routines use.
 
-    Attributes
+    Parameters
     ----------
     master_equation : {"global", "local"}
         Global: Davies (secular) generator from the Bohr decomposition in ``H``'s eigenbasis.
@@ -75,6 +75,7 @@ class ThermalStructure:
 
     @property
     def n_baths(self) -> int:
+        """Number of baths."""
         return len(self.baths)
 
     @property
@@ -95,7 +96,25 @@ class ThermalStructure:
     def grid(self, temperatures: Any = None, kappas: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Validated, broadcast grids ``(T, kappa)`` of shape ``(..., n_baths)``.
 
-        ``None`` takes the baths' own values.
+        Parameters
+        ----------
+        temperatures : array_like, shape (..., n_baths), optional
+            Bath temperatures (>= 0); default the baths' own.
+        kappas : array_like, shape (..., n_baths), optional
+            Bath couplings (> 0); default the baths' own.
+
+        Returns
+        -------
+        T : ndarray, shape (..., n_baths)
+            Temperatures (energy units).
+        kappa : ndarray, shape (..., n_baths)
+            Couplings, broadcast against ``T``.
+
+        Raises
+        ------
+        ValueError
+            Grids whose last axis is not ``n_baths``, or with negative/non-finite temperatures or
+            non-positive couplings.
         """
         T = self.temperatures if temperatures is None else _grid(
             temperatures, self.n_baths, "temperatures", positive=False)
@@ -159,6 +178,11 @@ def structure_of(model: Any, master_equation: str | None = None) -> ThermalStruc
     master_equation : {"global", "local"}, optional
         Require this kind.
 
+    Returns
+    -------
+    ThermalStructure
+        The model's recorded structure (``params["thermal"]``), or ``model`` itself.
+
     Raises
     ------
     ValueError
@@ -203,15 +227,29 @@ def matching_structure(model: Any) -> ThermalStructure | None:
 
 def jump_operators(structure: ThermalStructure, temperatures: Any = None, kappas: Any = None,
                    ) -> list[tuple[int, float, np.ndarray]]:
-    """The jump operators of every bath at one temperature set, in the working bases.
+    r"""The jump operators of every bath at one temperature set, in the working bases.
+
+    Parameters
+    ----------
+    structure : ThermalStructure
+        The thermal structure (:func:`structure_of` of a model).
+    temperatures : array_like, shape (n_baths,), optional
+        Bath temperatures (>= 0), one set; default the baths' own.
+    kappas : array_like, shape (n_baths,), optional
+        Bath couplings (> 0); default the baths' own.
 
     Returns
     -------
     list of (bath index, Bohr frequency, sparse data)
         For each bath, groups in increasing ``|nu|`` (emission before absorption), the data
-        ``(rows, cols, values)`` of :math:`L_g = \\sum_t \\sqrt{\\gamma_t}\\,\\mathrm{amp}_t
-        |dst_t\\rangle\\langle src_t|` in that bath's working basis; groups whose rates all
+        ``(rows, cols, values)`` of :math:`L_g = \sum_t \sqrt{\gamma_t}\,\mathrm{amp}_t
+        |dst_t\rangle\langle src_t|` in that bath's working basis; groups whose rates all
         vanish are omitted.
+
+    Raises
+    ------
+    ValueError
+        Invalid temperatures or couplings, or a grid of them (one set only).
     """
     T, K = structure.grid(temperatures, kappas)
     if T.ndim != 1:

@@ -21,9 +21,28 @@ __all__ = ["system_hamiltonian", "check_baths", "embed_array", "coupling_array",
 
 
 def system_hamiltonian(H: Any) -> tuple[np.ndarray, tuple[int, ...], float]:
-    """``(H as a double (d, d) array, subsystem dims, machine epsilon of its input)``.
+    """A system Hamiltonian as a validated double array, with its dims and input precision.
 
     A Qobj keeps its dims; an ndarray is one subsystem of dimension d.
+
+    Parameters
+    ----------
+    H : Qobj or array_like, shape (d, d)
+        Hermitian system Hamiltonian (energy units).
+
+    Returns
+    -------
+    H : ndarray, shape (d, d)
+        In double precision.
+    dims : tuple of int
+        Subsystem dimensions.
+    eps : float
+        Machine epsilon of the precision ``H`` was given in.
+
+    Raises
+    ------
+    ValueError
+        Not a square operator, not Hermitian (relative to its largest entry) or NaN/inf.
     """
     if isinstance(H, qutip.Qobj):
         if not H.isoper or H.dims[0] != H.dims[1]:
@@ -39,7 +58,23 @@ def system_hamiltonian(H: Any) -> tuple[np.ndarray, tuple[int, ...], float]:
 
 
 def check_baths(baths: Any) -> tuple[Bath, ...]:
-    """A non-empty sequence of :class:`Bath`."""
+    """A non-empty sequence of :class:`Bath`, validated.
+
+    Parameters
+    ----------
+    baths : sequence of Bath
+        The baths.
+
+    Returns
+    -------
+    tuple of Bath
+        The same baths.
+
+    Raises
+    ------
+    ValueError
+        A single Bath (not in a list), not a sequence, empty, or an item that is not a Bath.
+    """
     if isinstance(baths, Bath):
         raise ValueError("baths must be a list of Bath (got a single Bath: wrap it in a list)")
     if isinstance(baths, str | bytes) or not isinstance(baths, Sequence):
@@ -56,8 +91,19 @@ def check_baths(baths: Any) -> tuple[Bath, ...]:
 def embed_array(local: np.ndarray, subsystems: Sequence[int], dims: Sequence[int]) -> np.ndarray:
     """``local (x) 1`` on the whole space, with ``local`` acting on ``subsystems``.
 
-    ``local`` is a matrix ``(d_S, d_S)`` or a vector ``(d_S,)`` (a diagonal), in the tensor
-    order of ``subsystems``; the result is ``(d, d)`` or ``(d,)``.
+    Parameters
+    ----------
+    local : ndarray, shape (d_S, d_S) or (d_S,)
+        A matrix, or a vector (a diagonal), in the tensor order of ``subsystems``.
+    subsystems : sequence of int
+        The subsystems ``local`` acts on.
+    dims : sequence of int
+        Dimensions of all subsystems.
+
+    Returns
+    -------
+    ndarray, shape (d, d) or (d,)
+        The embedded operator (or diagonal).
     """
     dims = list(dims)
     subs = list(subsystems)
@@ -85,7 +131,28 @@ def _check_subsystems(bath: Bath, k: int, dims: Sequence[int]) -> list[int]:
 
 
 def coupling_array(bath: Bath, k: int, dims: Sequence[int]) -> np.ndarray:
-    """The bath's coupling operator on the whole space, ``(d, d)``."""
+    """The bath's coupling operator on the whole space.
+
+    Parameters
+    ----------
+    bath : Bath
+        The bath.
+    k : int
+        Its position among the baths (for messages).
+    dims : sequence of int
+        Subsystem dimensions of the system.
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        ``bath.op``, embedded with identities when given on ``bath.subsystems``.
+
+    Raises
+    ------
+    ValueError
+        ``bath.op`` has neither the system's dims nor those of its subsystems, or the
+        subsystems lie outside the system.
+    """
     op_dims = list(bath.op.dims[0])
     if op_dims == list(dims):
         return bath.op.full()
@@ -107,11 +174,37 @@ def local_part(Harr: np.ndarray, subsystems: Sequence[int], dims: Sequence[int])
 
 def bath_transitions(bath: Bath, k: int, Aw: np.ndarray, basis: Eigenbasis, rotated: bool
                      ) -> tuple[Transitions, np.ndarray]:
-    """Transitions of one bath's coupling and ``J(|omega|)`` on them.
+    """Transitions of one bath's coupling, and ``J(|omega|)`` on them.
 
     A bath with zero-frequency slope 0 has no zero-frequency channel (those transitions are
     dropped); a custom spectral density without ``J_zero_slope`` is refused when the coupling
     has zero-frequency elements.
+
+    Parameters
+    ----------
+    bath : Bath
+        The bath.
+    k : int
+        Its position among the baths (for messages).
+    Aw : ndarray, shape (d, d)
+        The coupling operator in ``basis``.
+    basis : Eigenbasis
+        Working basis (eigenbasis of the reference Hamiltonian).
+    rotated : bool
+        True when ``Aw`` was obtained by a basis change (its round-off is then dropped).
+
+    Returns
+    -------
+    tr : Transitions
+        The grouped transitions.
+    jvals : ndarray, shape (tr.n,)
+        ``J(|omega_t|)`` of each transition (0 at zero frequency), energy units.
+
+    Raises
+    ------
+    ValueError
+        Zero-frequency elements with a custom spectral density but no ``J_zero_slope``; an
+        ambiguous grouping of Bohr frequencies; a spectral density returning an invalid value.
     """
     tr = transitions(Aw, basis, rotated, name=f"baths[{k}].op")
     if bath.slope == 0.0:

@@ -49,7 +49,26 @@ def _permutation_applies(req: Request) -> bool:
 
 
 def choose(req: Request) -> tuple[str, str]:
-    """``(method, reason)`` for a request."""
+    """``(method, reason)``: the fastest exact route that applies to a request.
+
+    Time-dependent models go to ``"mesolve"``, models with an extra superoperator to
+    ``"expm"``, uniform all-to-all networks asking only for energetic metrics to
+    ``"permutation"``, phase-covariant models to ``"blocks"``, other static models to
+    ``"sectors"`` (or ``"matrix_free"`` when the reduced generator would exceed the
+    ``generator_bytes`` budget).
+
+    Parameters
+    ----------
+    req : Request
+        The validated request (its ``options["generator_bytes"]`` is the memory budget).
+
+    Returns
+    -------
+    method : str
+        The backend name.
+    reason : str
+        Why, in words (recorded in ``Trajectory.meta["reason"]``).
+    """
     model = req.model
     if model.is_time_dependent:
         return "mesolve", "H or c_ops are time dependent: only mesolve integrates them"

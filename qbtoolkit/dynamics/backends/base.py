@@ -34,7 +34,7 @@ __all__ = ["Backend", "Request", "Collector", "EOps"]
 class Backend:
     """A solver route.
 
-    Attributes
+    Parameters
     ----------
     name : str
         The ``method`` that selects it.
@@ -44,11 +44,11 @@ class Backend:
         Accepted option names and their defaults; any other key is refused by the front.
     summary : str
         One line: what the route does and for which models.
-    time_dependent : bool
+    time_dependent : bool, default False
         Whether it runs models with a time-dependent ``H`` or ``c_ops``.
-    states : bool
+    states : bool, default True
         Whether it can produce full states (store them, evaluate any metric or ``e_ops``).
-    own_progress : bool
+    own_progress : bool, default False
         The route drives its own progress bar (``progress_bar`` is passed through to it).
     """
 
@@ -65,14 +65,14 @@ class Backend:
 class Request:
     """One propagation problem, validated by the front.
 
-    Attributes
+    Parameters
     ----------
     model : BatteryModel
         The model (``H``, ``c_ops``; ``model.args`` merged with ``evolve(args=...)`` in
         ``args``).
     rho0 : Qobj
         Density matrix at ``t = 0``.
-    times : ndarray (T,)
+    times : ndarray, shape (T,)
         Output times, strictly increasing, ``>= 0``.
     options : dict
         The backend's options with defaults filled in.
@@ -80,10 +80,10 @@ class Request:
         Coefficient arguments for time-dependent models.
     sink : Collector
         Receives the states.
-    progress_bar : str or bool
+    progress_bar : str or bool, default ""
         QuTiP's progress-bar name (``"tqdm"``, ``"text"``, ``"enhanced"``, ``"html"``, ``""``),
         for backends that drive their own bar (the collector drives it for the others).
-    progress_kwargs : dict
+    progress_kwargs : dict, optional
         Keyword arguments of the progress bar.
     """
 
@@ -98,11 +98,24 @@ class Request:
 
 
 class EOps:
-    """``e_ops`` as :func:`qutip.mesolve` takes them: a Qobj/QobjEvo/callable ``f(t, state)``,
-    a list of them, or a dict ``name -> e_op``; evaluated on full states.
+    """``e_ops`` as :func:`qutip.mesolve` takes them, evaluated on full states.
 
-    ``expect`` is a list of arrays (one per e_op, in order); ``e_data`` a dict keyed by the
-    names (dict input) or the positions (list input), as in ``qutip.Result``.
+    A Qobj/QobjEvo/callable ``f(t, state)``, a list of them, or a dict ``name -> e_op``.
+    After the run, ``expect`` is a list of arrays (one per e_op, in order) and ``e_data`` a
+    dict keyed by the names (dict input) or the positions (list input), as in ``qutip.Result``
+    (:meth:`results`).
+
+    Parameters
+    ----------
+    e_ops : Qobj, QobjEvo, callable, list, dict or None
+        The observables (None: none).
+    dims : list of int
+        Subsystem dimensions of the model; operators must have them.
+
+    Raises
+    ------
+    ValueError
+        ``e_ops`` of another type, or an operator that is not an operator with ``dims``.
     """
 
     def __init__(self, e_ops: Any, dims: list[int]):
@@ -142,7 +155,15 @@ class EOps:
         return len(self.ops)
 
     def add(self, times: np.ndarray, states: np.ndarray) -> None:
-        """Evaluate every e_op on a chunk of full states ``(k, d, d)`` at ``times``."""
+        """Evaluate every e_op on a chunk of full states at ``times``.
+
+        Parameters
+        ----------
+        times : ndarray, shape (k,)
+            The chunk's output times (for QobjEvo and callables).
+        states : ndarray, shape (k, d, d)
+            The chunk's full density matrices.
+        """
         for i, (kind, op, herm) in enumerate(self.ops):
             if kind == "static":
                 val = np.einsum("ij,tji->t", op, states)
@@ -157,7 +178,15 @@ class EOps:
                 self.parts[i].append(np.asarray(val))
 
     def results(self) -> tuple[list[np.ndarray], dict[Any, np.ndarray]]:
-        """``(expect, e_data)``; all-real complex results are returned as floats."""
+        """The expectation values collected so far, as ``qutip.Result`` has them.
+
+        Returns
+        -------
+        expect : list of ndarray, shape (T,)
+            One array per e_op (real when every value is real).
+        e_data : dict
+            The same arrays keyed by the e_ops' names or positions.
+        """
         expect = []
         for chunks in self.parts:
             arr = np.concatenate(chunks) if chunks else np.empty(0)
@@ -210,8 +239,23 @@ class Collector:
                 or any(k not in self._claimed for k in self.metrics))
 
     def claim(self, name: str, units: str | None = None) -> None:
-        """The backend will pass the values of ``name`` itself (``add(values=...)``): one of
-        the requested metrics, or (with ``units``) an observable of its own."""
+        """Declare that the backend passes the values of ``name`` itself (``add(values=...)``).
+
+        ``name`` is one of the requested metrics, or (with ``units``) an observable of the
+        backend's own.
+
+        Parameters
+        ----------
+        name : str
+            Metric or observable name.
+        units : str, optional
+            Units of an observable that is not a requested metric (required then).
+
+        Raises
+        ------
+        KeyError
+            ``name`` is not a requested metric and no ``units`` are given.
+        """
         if name not in self.metrics:
             if units is None:
                 raise KeyError(name)
@@ -221,8 +265,24 @@ class Collector:
 
     def add(self, states: np.ndarray | None, values: Mapping[str, np.ndarray] | None = None,
             count: int | None = None) -> None:
-        """Hand over the next ``k`` output times: full states ``(k, d, d)`` (or None if the
-        backend claimed every metric and no states are stored) and claimed metric values."""
+        """Hand over the next ``k`` output times, in time order.
+
+        Parameters
+        ----------
+        states : ndarray, shape (k, d, d), or None
+            Full density matrices, or None if the backend claimed every metric and no states are
+            stored.
+        values : dict of str to ndarray, shape (k, ...), optional
+            Values of the claimed metrics/observables (exactly the claimed names).
+        count : int, optional
+            ``k`` when ``states`` is None (default: the length of the first value array).
+
+        Raises
+        ------
+        RuntimeError
+            More output times than requested, values for other names than claimed, or no states
+            although they are needed (a backend bug, not a user error).
+        """
         values = dict(values or {})
         k = len(states) if states is not None else int(count if count is not None
                                                            else len(next(iter(values.values()))))
@@ -252,5 +312,11 @@ class Collector:
                 self.progress.update()
 
     def values(self) -> dict[str, np.ndarray]:
-        """The metric values ``{name: (T, ...)}``."""
+        """The metric values collected so far.
+
+        Returns
+        -------
+        dict of str to ndarray, shape (T, ...)
+            One array per metric or claimed observable.
+        """
         return {k: np.concatenate(v) if v else np.empty(0) for k, v in self._values.items()}

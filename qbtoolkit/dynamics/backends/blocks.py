@@ -87,8 +87,30 @@ def _shift(A: sp.csr_matrix, e: np.ndarray) -> float | None:
 
 
 def is_phase_covariant(model: BatteryModel) -> bool:
-    """True when the block solver applies: ``H_b`` diagonal on the whole system, ``[H, H_b] = 0``
-    and every dissipative term shifts ``H_b`` by a fixed amount."""
+    """True when the block solver applies to ``model``.
+
+    ``H_battery`` is diagonal on the whole system, ``[H, H_battery] = 0`` and every dissipative
+    term shifts ``H_battery`` by a fixed amount (energy-difference blocks are then conserved).
+
+    Parameters
+    ----------
+    model : BatteryModel
+        The model.
+
+    Returns
+    -------
+    bool
+        Whether ``evolve(model, ..., method="blocks")`` can run it.
+
+    Examples
+    --------
+    >>> import qbtoolkit as qb
+    >>> from qbtoolkit.dynamics.backends.blocks import is_phase_covariant
+    >>> is_phase_covariant(qb.models.network(3, "ring", J=1.0, gamma_collective=0.5))
+    True
+    >>> is_phase_covariant(qb.models.driven_atom(Omega=1.0, gamma=1.0))  # the drive mixes blocks
+    False
+    """
     try:
         _check_structure(model)
     except ValueError:
@@ -138,11 +160,11 @@ class BlockPropagator:
         Model with diagonal ``H_battery`` on the whole system, ``[H, H_battery] = 0`` and
         energy-homogeneous dissipators (e.g. :func:`qbtoolkit.models.network`); otherwise
         ValueError.
-    tol : float
+    tol : float, default 1e-12
         Taylor truncation tolerance per window (see :class:`TaylorPropagator`).
-    symmetry : bool
+    symmetry : bool, default True
         Propagate one element per orbit of the cell permutations (reflection, rotation, leaf
-        exchanges; :mod:`qbtoolkit.symmetry`) that leave the model's initial state and a
+        exchanges; :mod:`qbtoolkit.dynamics.structure`) that leave the model's initial state and a
         block's generator invariant, checked numerically block by block. Exact; about half
         the work for an open chain, far less for a ring or a star. ``False`` propagates every
         element (needed to propagate initial states without the model's symmetry).
@@ -301,8 +323,26 @@ class BlockPropagator:
 
     # -- state <-> stacked vector -------------------------------------------------------------
     def split(self, rho: np.ndarray) -> np.ndarray:
-        """Propagated vector of a density matrix (original basis): the stacked ``Delta >= 0``
-        elements, summed over the symmetry orbits. ``rho`` must share the model's symmetry."""
+        """Propagated vector of a density matrix given in the original basis.
+
+        The stacked ``Delta >= 0`` elements, summed over the symmetry orbits.
+
+        Parameters
+        ----------
+        rho : ndarray, shape (d, d)
+            Density matrix; it must share the model's symmetry when the propagator uses it.
+
+        Returns
+        -------
+        ndarray, complex, shape (n_propagated,)
+            The vector the propagator evolves.
+
+        Raises
+        ------
+        ValueError
+            ``rho`` lacks the cell-permutation symmetry the propagator exploits (build it with
+            ``symmetry=False``).
+        """
         v = np.asarray(rho)[self.rows, self.cols].astype(complex)
         if not self._reduced:
             return v
@@ -316,17 +356,37 @@ class BlockPropagator:
         return w
 
     def expand(self, W: np.ndarray) -> np.ndarray:
-        """Stacked ``Delta >= 0`` vectors ``(p, n)`` from propagated ones ``(p, n_propagated)``."""
+        """Stacked ``Delta >= 0`` vectors from propagated ones (orbits expanded).
+
+        Parameters
+        ----------
+        W : ndarray, shape (p, n_propagated)
+            Propagated vectors (as passed to the ``propagate`` callback).
+
+        Returns
+        -------
+        ndarray, complex, shape (p, n)
+            The elements ``rho[rows[k], cols[k]]`` of every stacked block.
+        """
         W = np.atleast_2d(W)
         if not self._reduced:
             return W
         return W[:, self.label] * self.inv_size[self.label]
 
     def assemble(self, W: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Density matrices ``(p, d, d)`` (original basis) from propagated vectors ``(p, m)``.
+        """Density matrices (original basis) from propagated vectors.
 
-        ``out``, if given, is a zero-filled C-contiguous complex ``(p, d, d)`` array, filled
-        in place.
+        Parameters
+        ----------
+        W : ndarray, shape (p, n_propagated)
+            Propagated vectors.
+        out : ndarray, shape (p, d, d), optional
+            A zero-filled C-contiguous complex array, filled in place.
+
+        Returns
+        -------
+        ndarray, complex, shape (p, d, d)
+            The density matrices (``out`` if given).
         """
         V = self.expand(W)
         p, d = V.shape[0], self.d
@@ -342,10 +402,22 @@ class BlockPropagator:
         return out
 
     def pair_states(self, V: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
-        """Two-cell reduced states ``(p, P, 4, 4)`` straight from propagated vectors.
+        """Two-cell reduced states straight from propagated vectors.
 
-        Same as :func:`qbtoolkit.metrics.graph.pair_reduced_states` of the assembled states
-        (basis ``|b_min b_max>``), via a sparse projection: no ``d x d`` state is formed.
+        Same as :func:`qbtoolkit.metrics.graph.pair_reduced_states` of the assembled states (basis
+        ``|b_min b_max>``), via a sparse projection: no ``d x d`` state is formed.
+
+        Parameters
+        ----------
+        V : ndarray, shape (p, n_propagated)
+            Propagated vectors.
+        pairs : sequence of (int, int)
+            ``P`` pairs of distinct cells.
+
+        Returns
+        -------
+        ndarray, complex, shape (p, P, 4, 4)
+            The reduced density matrix of every pair at every time.
         """
         key = tuple((min(int(a), int(b)), max(int(a), int(b))) for a, b in pairs)
         if key not in self._pair_proj:
@@ -387,9 +459,25 @@ class BlockPropagator:
     ) -> None:
         """Propagate ``rho0`` (default: the model's) over ``tlist``.
 
-        ``callback(times, W)`` receives, window by window, the lab-frame propagated vectors
-        ``W`` of shape ``(len(times), n_propagated)`` (see :meth:`expand`, :meth:`assemble`,
-        :meth:`energy`). At most ``max_bytes`` of output vectors are held at a time.
+        ``callback(times, W)`` receives, window by window, the lab-frame propagated vectors ``W``
+        of shape ``(len(times), n_propagated)`` (see :meth:`expand`, :meth:`assemble`,
+        :meth:`energy`).
+
+        Parameters
+        ----------
+        tlist : ndarray, shape (T,)
+            Increasing output times ``>= 0`` (``rho0`` is the state at ``t = 0``).
+        callback : callable
+            ``callback(times, W)``, called once per window in time order.
+        rho0 : ndarray, shape (d, d), optional
+            Initial density matrix; default the model's.
+        max_bytes : float, default 1e9
+            At most this many bytes of output vectors are held at a time.
+
+        Raises
+        ------
+        ValueError
+            ``rho0`` lacks the symmetry the propagator exploits (see :meth:`split`).
         """
         rho0 = self.model.rho0.full() if rho0 is None else rho0
         tlist = np.asarray(tlist, dtype=float)
@@ -399,13 +487,36 @@ class BlockPropagator:
 
     # -- cheap observables straight from the stacked vectors ------------------------------------
     def energy(self, W: np.ndarray) -> np.ndarray:
-        """``Tr(rho H_b)`` of propagated vectors ``(..., m)`` (from the ``Delta = 0`` block)."""
+        """``Tr(rho H_battery)`` of propagated vectors, from the ``Delta = 0`` block.
+
+        Parameters
+        ----------
+        W : ndarray, shape (..., n_propagated)
+            Propagated vectors.
+
+        Returns
+        -------
+        ndarray, shape (...)
+            Energies (units of ``H_battery``).
+        """
         m0 = self.blocks[0]["reduced_size"]
         return np.asarray(W)[..., :m0].real @ self._energy_w
 
     def l1_coherence(self, W: np.ndarray) -> np.ndarray:
-        """``sum_{i != j} |rho_ij|`` of propagated vectors ``(..., m)`` (both triangles; the
-        elements of an orbit share one modulus)."""
+        """``sum_{i != j} |rho_ij|`` of propagated vectors, both triangles.
+
+        The elements of an orbit share one modulus, so the orbit sums suffice.
+
+        Parameters
+        ----------
+        W : ndarray, shape (..., n_propagated)
+            Propagated vectors.
+
+        Returns
+        -------
+        ndarray, shape (...)
+            l1 coherence in the computational basis (dimensionless).
+        """
         return np.abs(W) @ self._l1_w
 
 

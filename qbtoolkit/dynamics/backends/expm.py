@@ -23,7 +23,20 @@ CHUNK_BYTES = 2**26
 
 
 def is_uniform(times: np.ndarray, rtol: float = 1e-10) -> bool:
-    """True if the steps of ``times`` agree to ``rtol`` relative to the first step."""
+    """True if the steps of ``times`` agree to ``rtol`` relative to the first step.
+
+    Parameters
+    ----------
+    times : ndarray, shape (T,)
+        Increasing times.
+    rtol : float, default 1e-10
+        Relative tolerance on the steps.
+
+    Returns
+    -------
+    bool
+        Whether one ``expm_multiply`` sweep on a uniform grid applies (True for ``T < 3``).
+    """
     if len(times) < 3:
         return True
     dt = np.diff(times)

@@ -58,9 +58,9 @@ class DenseBlockGenerator:
     ----------
     model : BatteryModel
         Static model.
-    rho0 : ndarray (d, d)
+    rho0 : ndarray, shape (d, d)
         Initial state (its blocks and the reachable groups are found from it).
-    symmetry : bool
+    symmetry : bool, default True
         Find the cell-permutation involution used to split the blocks' eigenproblems.
     """
 
@@ -143,18 +143,48 @@ class DenseBlockGenerator:
         return mu, norm
 
     def blocks_of(self, x: np.ndarray) -> list[np.ndarray]:
-        """Views ``X_g (..., d_g, d_g)`` of stacked vectors ``(..., n)``."""
+        """Views of the dense diagonal blocks of stacked vectors.
+
+        Parameters
+        ----------
+        x : ndarray, shape (..., n)
+            Stacked vectors.
+
+        Returns
+        -------
+        list of ndarray, shape (..., d_g, d_g)
+            One view ``X_g`` per block (no copy).
+        """
         lead = x.shape[:-1]
         return [x[..., a:b].reshape(lead + (i.size, i.size))
                 for a, b, i in zip(self.offsets[:-1], self.offsets[1:], self.idx, strict=True)]
 
     def stack(self, rho: np.ndarray) -> np.ndarray:
-        """Stacked vector of a density matrix ``(d, d)``."""
+        """Stacked vector of a density matrix.
+
+        Parameters
+        ----------
+        rho : ndarray, shape (d, d)
+            Density matrix.
+
+        Returns
+        -------
+        ndarray, complex, shape (n,)
+            Its dense diagonal blocks, raveled and concatenated.
+        """
         return np.concatenate([np.asarray(rho)[np.ix_(i, i)].ravel() for i in self.idx]
                               ).astype(complex)
 
     def apply_shifted(self, x: np.ndarray, out: np.ndarray) -> None:
-        """``out = (L - mu) x`` for a stacked Hermitian state ``x``."""
+        """``out = (L - mu) x`` for a stacked Hermitian state ``x``.
+
+        Parameters
+        ----------
+        x : ndarray, complex, shape (n,)
+            Stacked Hermitian state.
+        out : ndarray, complex, shape (n,)
+            Result, written in place.
+        """
         X, O = self.blocks_of(x), self.blocks_of(out)
 
         def left(g: int) -> None:
@@ -178,7 +208,18 @@ class DenseBlockGenerator:
                 O[gt] += c * (Asub @ (Bt @ X[gs].T).T)
 
     def assemble(self, W: np.ndarray) -> np.ndarray:
-        """Density matrices ``(p, d, d)`` from stacked vectors ``(p, n)``."""
+        """Density matrices from stacked vectors.
+
+        Parameters
+        ----------
+        W : ndarray, shape (p, n)
+            Stacked vectors.
+
+        Returns
+        -------
+        ndarray, complex, shape (p, d, d)
+            The density matrices (zero outside the blocks).
+        """
         W = np.atleast_2d(W)
         out = np.zeros((W.shape[0], self.d, self.d), dtype=complex)
         for i, X in zip(self.idx, self.blocks_of(W), strict=True):
@@ -186,7 +227,18 @@ class DenseBlockGenerator:
         return out
 
     def expectation_weights(self, O: Any) -> np.ndarray:
-        """``w`` with ``Tr(rho O) = W @ w`` for stacked ``W``."""
+        """Weights ``w`` with ``Tr(rho O) = W @ w`` for stacked ``W``.
+
+        Parameters
+        ----------
+        O : Qobj, sparse matrix or ndarray, shape (d, d)
+            A static operator.
+
+        Returns
+        -------
+        ndarray, complex, shape (n,)
+            The weights.
+        """
         Oc = as_csr(O)
         return np.concatenate([Oc[i][:, i].toarray().T.ravel() for i in self.idx])
 

@@ -52,8 +52,28 @@ _CHUNK_BYTES = 2**28
 
 
 def check_expect(expect: Any, model: Any) -> dict[str, qutip.Qobj]:
-    """``options["expect"]``: a dict name -> static operator on the model's space (expectation
-    values computed from the propagated vector, no state formed)."""
+    """Validated ``options["expect"]``: a dict name -> static operator on the model's space.
+
+    The expectation values are computed from the propagated vector, no state formed.
+
+    Parameters
+    ----------
+    expect : dict of str to Qobj, or None
+        The option's value.
+    model : BatteryModel
+        The model (its dims).
+
+    Returns
+    -------
+    dict of str to Qobj
+        A copy (empty for None).
+
+    Raises
+    ------
+    ValueError
+        Not a dict, a key that is not a string, or a value that is not a Qobj operator with the
+        model's dims.
+    """
     if expect is None:
         return {}
     if not isinstance(expect, Mapping):
@@ -69,7 +89,20 @@ def check_expect(expect: Any, model: Any) -> dict[str, qutip.Qobj]:
 
 
 def check_static(model: Any, method: str) -> None:
-    """Refuse what an exact static route cannot run."""
+    """Refuse what an exact static route cannot run.
+
+    Parameters
+    ----------
+    model : BatteryModel
+        The model.
+    method : str
+        The route's name, for the message.
+
+    Raises
+    ------
+    ValueError
+        The model is time dependent, or has an extra superoperator term.
+    """
     if model.is_time_dependent:
         raise ValueError(f"method={method!r} needs a time-independent model")
     if model.superoperator is not None:
@@ -105,16 +138,19 @@ class SectorPropagator:
     ----------
     model : BatteryModel
         Static model (``H``, ``c_ops`` or ``params["dissipator"]``).
-    rho0 : ndarray (d, d)
+    rho0 : ndarray, shape (d, d)
         Initial state; sectors and symmetries are those of this state.
-    tol : float
+    tol : float, default 1e-12
         Taylor truncation tolerance per window.
-    symmetry : bool
+    symmetry : bool, default True
         Use the verified cell permutations.
-    hermitian : bool
+    hermitian : bool, default True
         Keep one triangle of self-mirrored sectors (real-linear generator).
-    max_bytes : float
+    max_bytes : float, default 12e9
         Refuse (ValueError) when the reduced generator would need more memory than this.
+    terms : LindbladTerms, optional
+        The model's generator pieces, if already built
+        (:func:`qbtoolkit.dynamics.lindblad.lindblad_terms`).
 
     Attributes
     ----------
@@ -227,7 +263,24 @@ class SectorPropagator:
 
     # -- state <-> propagated vector -----------------------------------------------------------
     def split(self, rho: np.ndarray) -> np.ndarray:
-        """Propagated vector ``w`` (orbit sums) of a density matrix with the model's symmetry."""
+        """Propagated vector ``w`` (orbit sums) of a density matrix with the model's symmetry.
+
+        Parameters
+        ----------
+        rho : ndarray, shape (d, d)
+            Density matrix.
+
+        Returns
+        -------
+        ndarray, complex, shape (m,)
+            The vector the propagator evolves.
+
+        Raises
+        ------
+        ValueError
+            ``rho`` lacks the symmetry (or Hermiticity) the propagator was built for, or has
+            elements outside its sectors.
+        """
         rho = np.asarray(rho)
         e = self._reps
         w = rho[self.rows[e], self.cols[e]].astype(complex) * self.size
@@ -243,14 +296,36 @@ class SectorPropagator:
         return w
 
     def expand(self, W: np.ndarray) -> np.ndarray:
-        """Stored matrix elements ``(p, n)`` from propagated vectors ``(p, m)``."""
+        """Stored matrix elements from propagated vectors.
+
+        Parameters
+        ----------
+        W : ndarray, shape (p, m)
+            Propagated vectors (orbit sums).
+
+        Returns
+        -------
+        ndarray, complex, shape (p, n)
+            The elements ``rho[rows[k], cols[k]]``.
+        """
         W = np.atleast_2d(W)
         V = W[:, self.ridx] / self.size[self.ridx]
         np.conjugate(V, out=V, where=self.conj[None, :])
         return V
 
     def assemble(self, W: np.ndarray) -> np.ndarray:
-        """Density matrices ``(p, d, d)`` from propagated vectors ``(p, m)``."""
+        """Density matrices from propagated vectors.
+
+        Parameters
+        ----------
+        W : ndarray, shape (p, m)
+            Propagated vectors (orbit sums).
+
+        Returns
+        -------
+        ndarray, complex, shape (p, d, d)
+            The density matrices (zero outside the reachable sectors).
+        """
         V = self.expand(W)
         p, d = V.shape[0], self.d
         out = np.zeros((p, d, d), dtype=complex)
@@ -265,7 +340,18 @@ class SectorPropagator:
         return out
 
     def expectation_weights(self, O: Any) -> tuple[np.ndarray, np.ndarray]:
-        """``(wl, wc)`` with ``Tr(rho O) = W @ wl + conj(W) @ wc`` for propagated ``W``."""
+        """Weights ``(wl, wc)`` with ``Tr(rho O) = W @ wl + conj(W) @ wc`` for propagated ``W``.
+
+        Parameters
+        ----------
+        O : Qobj, sparse matrix or ndarray, shape (d, d)
+            A static operator.
+
+        Returns
+        -------
+        wl, wc : ndarray, complex, shape (m,)
+            Linear and conjugate-linear weights.
+        """
         Oc = sp.coo_matrix(as_csr(O))
         m, d = self.m, self.d
         code = np.full((d, d), -1, dtype=np.int64)
@@ -285,21 +371,55 @@ class SectorPropagator:
         return wl, wc
 
     def state_groups(self) -> list[tuple[np.ndarray, Any]]:
-        """Diagonal blocks of every propagated state: ``[(basis indices, split)]`` (see
-        :func:`state_groups`)."""
+        """Diagonal blocks of every propagated state: ``[(basis indices, split)]``.
+
+        See :func:`state_groups`.
+
+        Returns
+        -------
+        list of (ndarray of int, object)
+            The basis indices of each block and how its eigenproblem splits (cached).
+        """
         if self._groups is None:
             self._groups = state_groups(self._sect, self._perms)
         return self._groups
 
     def state_eigenvalues(self, rho: np.ndarray) -> np.ndarray:
-        """All eigenvalues ``(p, d')`` (``d'`` = dimension of the reachable part) of states
-        ``(p, d, d)`` from their diagonal blocks."""
+        """All eigenvalues of states, from their diagonal blocks.
+
+        Parameters
+        ----------
+        rho : ndarray, shape (p, d, d)
+            Density matrices reachable by this propagator.
+
+        Returns
+        -------
+        ndarray, shape (p, d')
+            Eigenvalues, ``d'`` the dimension of the reachable part.
+        """
         return block_eigenvalues([rho[:, idx][:, :, idx] for idx, _ in self.state_groups()],
                                  [split for _, split in self.state_groups()])
 
     def propagate(self, tlist: np.ndarray, callback: Callable[[np.ndarray, np.ndarray], None],
                   rho0: np.ndarray, max_bytes: float = 1e9) -> None:
-        """``callback(times, W)`` window by window (``W`` of shape ``(len(times), m)``)."""
+        """Propagate ``rho0`` over ``tlist``, handing the vectors to ``callback`` window by window.
+
+        Parameters
+        ----------
+        tlist : ndarray, shape (T,)
+            Increasing output times ``>= 0``.
+        callback : callable
+            ``callback(times, W)`` with ``W`` of shape ``(len(times), m)``.
+        rho0 : ndarray, shape (d, d)
+            Initial density matrix (the state at ``t = 0``).
+        max_bytes : float, default 1e9
+            At most this many bytes of output vectors are held at a time.
+
+        Raises
+        ------
+        ValueError
+            ``rho0`` does not fit the propagator (see :meth:`split`).
+        """
         tlist = np.asarray(tlist, dtype=float)
         rows = int(max(1, max_bytes // (16 * max(1, self.m))))
         for sl, V in self.taylor.run(self.split(rho0), tlist, max_rows=rows):
@@ -307,9 +427,22 @@ class SectorPropagator:
 
 
 def generator_bytes(model: Any, rho0: np.ndarray) -> float:
-    """Upper estimate of the memory of the route's reduced generator (before the orbit
-    reduction): stored elements x nonzeros per row x 20 bytes, halved for self-mirrored
-    sectors."""
+    """Upper estimate of the memory of the route's reduced generator, before the orbit reduction.
+
+    Stored elements x nonzeros per row x 20 bytes, halved for self-mirrored sectors.
+
+    Parameters
+    ----------
+    model : BatteryModel
+        A static model.
+    rho0 : ndarray, shape (d, d)
+        Initial density matrix (its support decides the reachable sectors).
+
+    Returns
+    -------
+    float
+        Bytes.
+    """
     terms = lindblad_terms(model)
     sect = liouville_sectors(terms, rho0)
     width = 2 * Ell(terms.G).width + sum(Ell(A).width * Ell(sp.csr_matrix(B.T)).width

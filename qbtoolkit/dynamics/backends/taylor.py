@@ -244,10 +244,23 @@ class TaylorPropagator:
     def run(
         self, v0: np.ndarray, tlist: np.ndarray, max_rows: int | None = None
     ) -> Iterator[tuple[slice, np.ndarray]]:
-        """Yield ``(sl, V)``: the lab-frame vectors ``V[i] = v(tlist[sl][i])``, window by window.
+        """Propagate ``v0``, yielding the lab-frame vectors window by window.
 
-        ``tlist`` must be increasing and start at ``t >= 0``; ``v0`` is the state at ``t = 0``.
-        At most ``max_rows`` output vectors are held at a time.
+        Parameters
+        ----------
+        v0 : ndarray, complex, shape (n,)
+            The vector at ``t = 0``.
+        tlist : ndarray, shape (T,)
+            Increasing output times, starting at ``t >= 0``.
+        max_rows : int, optional
+            At most this many output vectors are held at a time (default: all).
+
+        Yields
+        ------
+        sl : slice
+            The output times of the window, ``tlist[sl]``.
+        V : ndarray, complex, shape (len(tlist[sl]), n)
+            ``V[i] = v(tlist[sl][i])``.
         """
         tlist = np.asarray(tlist, dtype=float)
         v = np.asarray(v0, dtype=complex).copy()
