@@ -97,6 +97,42 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains NaN or inf")
 
 
+def check_times(tlist: Any, name: str = "tlist") -> np.ndarray:
+    """A non-empty, finite, strictly increasing 1-D array of real times ``>= 0``.
+
+    Parameters
+    ----------
+    tlist : array_like, shape (T,)
+        Times (inverse energy units).
+    name : str, default "tlist"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        The times as float64.
+
+    Raises
+    ------
+    ValueError
+        Not real numbers, not 1-D or empty, NaN/inf, not strictly increasing, or starting
+        below 0 (the initial state is the state at ``t = 0``).
+    """
+    arr = np.asarray(tlist)
+    if arr.dtype == object or arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of times, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be finite and strictly increasing")
+    if arr[0] < 0:
+        raise ValueError(f"{name} must start at t >= 0 (the initial state is the state at t = 0)")
+    return arr
+
+
 def check_base(base: Any, name: str = "base") -> float:
     """A logarithm base for entropies: a finite real number ``> 1`` (2 for bits, e for nats)."""
     out = check_real(base, name)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from _helpers import fake_home, thermal_study
 
 from qbtoolkit import cli, papers
 from qbtoolkit.plotting import subplots
@@ -78,20 +79,7 @@ def test_every_figure_regenerates_quick(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # qbtoolkit sweep: the output is checked before anything is computed
 # ---------------------------------------------------------------------------------------------
-STUDY = """
-[study]
-model = "thermal_network"
-metrics = ["ergotropy"]
-output = "{out}"
-backend = "serial"
-
-[params]
-omegas = [1.0, 1.0, 1.0]
-temperatures = [1.0, 0.5, 0.0]
-
-[grid]
-couplings = [0.1, 0.49]
-"""
+STUDY = thermal_study([0.1, 0.49])
 
 
 def _study(tmp_path, out="out.nc"):
@@ -130,11 +118,7 @@ def test_sweep_refuses_an_unwritable_output_before_computing(tmp_path, capsys, m
 
 
 def test_sweep_output_and_checkpoint_expand_home(tmp_path, monkeypatch, capsys):
-    home, cwd = tmp_path / "home", tmp_path / "cwd"
-    home.mkdir()
-    cwd.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(cwd)
+    home, cwd = fake_home(tmp_path, monkeypatch)
     cfg = _study(tmp_path, out="~/results/x.nc")
     assert cli.main(["sweep", str(cfg), "--checkpoint", "~/ck", "--no-progress"]) == 0
     assert (home / "results" / "x.nc").is_file() and (home / "ck" / "manifest.json").is_file()

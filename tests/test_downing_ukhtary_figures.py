@@ -22,10 +22,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from _helpers import drawn_figures  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 import qbtoolkit as qb  # noqa: E402
-from qbtoolkit import analytic, papers  # noqa: E402
+from qbtoolkit import analytic  # noqa: E402
 from qbtoolkit.models import charger_battery  # noqa: E402
 
 PAPER = "downing_ukhtary_2026"
@@ -106,14 +107,7 @@ def pi_ticked(ax) -> bool:
 
 @pytest.fixture(scope="module")
 def figures():
-    out = {}
-    for name in IDS:
-        recipe = papers.get(f"{PAPER}/{name}")
-        ds = recipe.compute(quick=True)
-        out[name] = (ds, recipe.plot(ds))
-    yield out
-    for _, fig in out.values():
-        plt.close(fig)
+    yield from drawn_figures(PAPER, IDS)
 
 
 @pytest.mark.parametrize("name", IDS)

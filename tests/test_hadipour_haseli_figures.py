@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import qutip  # noqa: E402
+from _helpers import drawn_figures  # noqa: E402
 from test_downing_ukhtary_figures import _texts, presentation_problems  # noqa: E402
 
 import qbtoolkit as qb  # noqa: E402
@@ -48,14 +49,7 @@ def _is_colorbar(ax) -> bool:
 
 @pytest.fixture(scope="module")
 def figures():
-    out = {}
-    for name in NAMES:
-        recipe = papers.get(f"{PAPER}/{name}")
-        ds = recipe.compute(quick=True)
-        out[name] = (ds, recipe.plot(ds))
-    yield out
-    for _, fig in out.values():
-        plt.close(fig)
+    yield from drawn_figures(PAPER, NAMES)
 
 
 def test_registered_figures_and_files_on_disk():

@@ -10,6 +10,9 @@ and in the Hamiltonian where they take one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 import pytest
 import qutip
@@ -87,6 +90,20 @@ def _forms(value, pos):
     yield "list of Qobj", [qutip.Qobj(good, dims=dims), qutip.Qobj(rho, dims=dims)]
 
 
+def _poisoned_forms() -> Iterator[Any]:
+    """Every form of every poisoned state: each bad value at each position.
+
+    Yields
+    ------
+    ndarray, Qobj or list of Qobj
+        One poisoned input (see :func:`_forms`).
+    """
+    for value in BAD:
+        for pos in POSITIONS:
+            for _, rho in _forms(value, pos):
+                yield rho
+
+
 def _kets(value):
     v = np.full(4, 0.5, dtype=complex)
     v[2] = value
@@ -105,10 +122,9 @@ def _refused(call, match: str) -> None:
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_nonfinite_state_is_refused(name):
     call = CALLS[name]
+    for rho in _poisoned_forms():
+        _refused(lambda rho=rho: call(rho, H4), r"rho(\[\d+\])? contains NaN or inf")
     for value in BAD:
-        for pos in POSITIONS:
-            for _, rho in _forms(value, pos):
-                _refused(lambda rho=rho: call(rho, H4), r"rho(\[\d+\])? contains NaN or inf")
         for _, ket in _kets(value):
             _refused(lambda ket=ket: call(ket, H4), r"rho(\[\d+\])? contains NaN or inf")
 
@@ -116,10 +132,8 @@ def test_nonfinite_state_is_refused(name):
 @pytest.mark.parametrize("name", sorted(STATES_CALLS))
 def test_nonfinite_states_argument_is_refused(name):
     call = STATES_CALLS[name]
-    for value in BAD:
-        for pos in POSITIONS:
-            for _, rho in _forms(value, pos):
-                _refused(lambda rho=rho: call(rho), r"states(\[\d+\])? contains NaN or inf")
+    for rho in _poisoned_forms():
+        _refused(lambda rho=rho: call(rho), r"states(\[\d+\])? contains NaN or inf")
 
 
 @pytest.mark.parametrize("name", sorted(TAKES_H))

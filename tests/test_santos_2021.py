@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pytest
 import qutip
+from _helpers import axes_and_texts
 
 import qbtoolkit as qb
 from qbtoolkit import papers
@@ -195,14 +196,6 @@ def test_fig5_entanglement_birth_and_death(data):
     assert bool((coh.isel(time=slice(1, None)) < d.coherence_uncoupled[1:]).all())
 
 
-def _texts(fig):
-    axes = list(fig.axes)
-    for ax in fig.axes:
-        axes += ax.child_axes
-    out = [t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
-    return axes, out
-
-
 @pytest.mark.parametrize("name", IDS)
 def test_figures_read_like_physics(data, name):
     """Every panel has both axis labels; no code or internal references in any text; both
@@ -210,7 +203,7 @@ def test_figures_read_like_physics(data, name):
     import matplotlib.pyplot as plt
 
     fig = papers.get(f"santos_2021/{name}").plot(data[name])
-    axes, texts = _texts(fig)
+    axes, texts = axes_and_texts(fig)
     for ax in axes:
         assert ax.get_ylabel() and ax.get_xlabel(), f"{name}: a panel without axis labels"
     joined = "\n".join(texts)

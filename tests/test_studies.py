@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import qutip
 import xarray as xr
+from _helpers import thermal_study
 
 import qbtoolkit as qb
 from qbtoolkit import io, ops
@@ -35,20 +36,7 @@ stop = 3.0
 num = 7
 """
 
-THERMAL = """
-[study]
-model = "thermal_network"
-metrics = ["ergotropy"]
-output = "{out}"
-backend = "serial"
-
-[params]
-omegas = [1.0, 1.0, 1.0]
-temperatures = [1.0, 0.5, 0.0]
-
-[grid]
-couplings = [0.1, 0.49, 0.51]
-"""
+THERMAL = thermal_study([0.1, 0.49, 0.51])
 
 
 def _write(tmp_path, text, **fmt):

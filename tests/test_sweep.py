@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from _helpers import point_module
 
 import qbtoolkit as qb
 from qbtoolkit.studies import StudyPoint, annotate, sweep
@@ -201,16 +202,8 @@ RESUME_GRID = {"a": [1.0, 2.0, 3.0, 4.0], "b": [0.5, 1.0, 1.5]}  # 12 points, ch
 
 @pytest.fixture
 def resume_module(tmp_path, monkeypatch):
-    name = f"qb_resume_{tmp_path.name.replace('-', '_')}"
-    (tmp_path / f"{name}.py").write_text(RESUME_MODULE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    calls = tmp_path / "calls"
-    calls.mkdir()
-    monkeypatch.setenv("QB_SWEEP_CALLS", str(calls))
-    monkeypatch.setenv("QB_SWEEP_SLEEP", "0")
-    module = __import__(name)
-    yield module, name, calls
-    sys.modules.pop(name, None)
+    with point_module(tmp_path, monkeypatch, "qb_resume", RESUME_MODULE) as module:
+        yield module, module.name, module.calls_dir
 
 
 def _calls(calls: Path) -> list[tuple[float, float]]:

@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pytest
 import xarray as xr
+from _helpers import fake_home, point_module
 
 from qbtoolkit.studies import sweep
 from qbtoolkit.studies.checkpoint import LOCK, DirectoryLock
@@ -36,18 +37,8 @@ POINTS = [(a, b) for a in GRID["a"] for b in GRID["b"]]
 
 @pytest.fixture
 def mod(tmp_path, monkeypatch):
-    name = f"qb_ckpt_{tmp_path.name.replace('-', '_')}"
-    (tmp_path / f"{name}.py").write_text(MODULE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    calls = tmp_path / "calls"
-    calls.mkdir()
-    monkeypatch.setenv("QB_SWEEP_CALLS", str(calls))
-    monkeypatch.setenv("QB_SWEEP_SLEEP", "0")
-    module = __import__(name)
-    module.calls_dir = calls
-    module.name = name
-    yield module
-    sys.modules.pop(name, None)
+    with point_module(tmp_path, monkeypatch, "qb_ckpt", MODULE) as module:
+        yield module
 
 
 def _calls(mod) -> list[tuple[float, float]]:
@@ -240,10 +231,6 @@ def test_resume_false_discards_only_the_sweeps_own_files(mod, tmp_path):
 
 
 def test_checkpoint_path_expands_the_home_directory(mod, tmp_path, monkeypatch):
-    home, cwd = tmp_path / "home", tmp_path / "cwd"
-    home.mkdir()
-    cwd.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(cwd)
+    home, cwd = fake_home(tmp_path, monkeypatch)
     _run(mod, "~/ckpt")
     assert (home / "ckpt" / "manifest.json").is_file() and not (cwd / "~").exists()

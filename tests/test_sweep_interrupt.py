@@ -22,6 +22,7 @@ import numpy as np
 import psutil
 import pytest
 import xarray as xr
+from _helpers import point_module
 
 from qbtoolkit.studies import checkpoint as checkpoint_module
 from qbtoolkit.studies import sweep
@@ -58,16 +59,8 @@ if __name__ == "__main__":  # dask's worker processes import this file
 
 @pytest.fixture
 def mod(tmp_path, monkeypatch):
-    name = f"qb_intr_{tmp_path.name.replace('-', '_')}"
-    (tmp_path / f"{name}.py").write_text(MODULE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    calls = tmp_path / "calls"
-    calls.mkdir()
-    monkeypatch.setenv("QB_SWEEP_CALLS", str(calls))
-    module = __import__(name)
-    module.calls_dir, module.name = calls, name
-    yield module
-    sys.modules.pop(name, None)
+    with point_module(tmp_path, monkeypatch, "qb_intr", MODULE, sleep=None) as module:
+        yield module
 
 
 def _calls(mod) -> list[tuple[float, int]]:

@@ -317,7 +317,7 @@ def test_interaction_options_are_validated(kwargs, match):
 
 # ----------------------------------------------------------------------------- trust
 def test_level_crossing_steady_state_is_refused_with_the_reason():
-    """Issue 11, class 8: at lambda = omega/2 the kernel of L is two-dimensional."""
+    """Ambiguous steady state: at lambda = omega/2 the kernel of L is two-dimensional."""
     m = thermal_network([1, 1, 1], 0.5, [.3, .6, .9])
     from qbtoolkit.thermo import kernel_dimension
     assert kernel_dimension(m.liouvillian()) == 2  # independent check of the claim
@@ -330,7 +330,7 @@ def test_level_crossing_steady_state_is_refused_with_the_reason():
 
 @pytest.mark.parametrize("c", [1e-12, 1e-10, 1e10, 1e12])
 def test_network_results_do_not_depend_on_the_unit_of_energy(c):
-    """Issue 11, class 2: energies and temperatures x c change nothing but units."""
+    """Unit scaling: energies and temperatures x c change nothing but units."""
     ref = thermal_network(W3, 0.1, [1.0, 0.6, 0.0])
     m = thermal_network([c] * 3, 0.1 * c, [c, 0.6 * c, 0.0])
     assert len(m.c_ops) == len(ref.c_ops)  # no bath channel dropped

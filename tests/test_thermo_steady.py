@@ -2,7 +2,7 @@
 
 Independent routes: ``qutip.steadystate`` of the model's full Liouvillian (1e-10), the Gibbs
 state of H when all baths share one temperature, the kernel dimension of the dense
-Liouvillian, and the unit-scaling invariance (issue 11, class 2).
+Liouvillian, and the unit-scaling invariance (energies x c change nothing but units).
 """
 
 import numpy as np
@@ -176,7 +176,7 @@ def test_no_dissipation_is_refused():
 # ----------------------------------------------------------------------------- units
 @pytest.mark.parametrize("me", ["global", "local"])
 def test_scaling_every_energy_temperature_and_rate_changes_only_units(me):
-    """Issue 11, class 2: H, T, cutoff -> c x (Ohmic rates follow): states equal to 1e-10,
+    """Unit scaling: H, T, cutoff -> c x (Ohmic rates follow): states equal to 1e-10,
     currents x c^2, entropy production x c."""
     n = 3
     Z = [ops.embed(ops.sigma_z(), i, n) for i in range(n)]

@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 import pytest
+from _helpers import axes_and_texts
 from scipy.integrate import quad
 
 import qbtoolkit as qb
@@ -150,19 +151,12 @@ def test_dynamics_landmarks(data):
     assert float(d["C"][i2]) == pytest.approx(0.0, abs=1e-7)
 
 
-def _texts(fig):
-    axes = list(fig.axes)
-    for ax in fig.axes:
-        axes += ax.child_axes
-    return axes, [t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
-
-
 @pytest.mark.parametrize("name", IDS)
 def test_figures_read_like_physics(data, name):
     import matplotlib.pyplot as plt
 
     fig = papers.get(f"wang_2026/{name}").plot(data[name])
-    axes, texts = _texts(fig)
+    axes, texts = axes_and_texts(fig)
     for ax in axes:
         assert ax.get_ylabel() and ax.get_xlabel(), f"{name}: a panel without axis labels"
     joined = "\n".join(texts)

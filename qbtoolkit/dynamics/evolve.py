@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._validate import ATOL, check_choice
+from .._validate import ATOL, check_choice, check_times
 from ..metrics import registry
 from ..models.base import BatteryModel, as_density_qobj
 from .backends import BACKENDS, Collector, EOps, Request
@@ -27,42 +27,6 @@ __all__ = ["evolve", "check_times"]
 
 #: Options every backend understands (QuTiP's names), handled by the front.
 _COMMON = {"progress_bar", "progress_kwargs", "store_states", "store_final_state"}
-
-
-def check_times(tlist: Any, name: str = "tlist") -> np.ndarray:
-    """A non-empty, finite, strictly increasing 1-D array of real times ``>= 0``.
-
-    Parameters
-    ----------
-    tlist : array_like, shape (T,)
-        Times (inverse energy units).
-    name : str, default "tlist"
-        Argument name used in error messages.
-
-    Returns
-    -------
-    ndarray, shape (T,)
-        The times as float64.
-
-    Raises
-    ------
-    ValueError
-        Not real numbers, not 1-D or empty, NaN/inf, not strictly increasing, or starting
-        below 0 (``rho0`` is the state at ``t = 0``).
-    """
-    arr = np.asarray(tlist)
-    if arr.dtype == object or arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(float)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of times, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or inf")
-    if np.any(np.diff(arr) <= 0):
-        raise ValueError(f"{name} must be finite and strictly increasing")
-    if arr[0] < 0:
-        raise ValueError(f"{name} must start at t >= 0 (rho0 is the state at t = 0)")
-    return arr
 
 
 def _progress_bar(value: Any, kwargs: Any) -> tuple[Any, dict[str, Any]]:

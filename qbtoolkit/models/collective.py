@@ -53,6 +53,7 @@ from .._validate import (
     check_positive,
     check_rate,
     check_real,
+    check_times,
 )
 from ..metrics.dicke import (
     _passive_energy_binomial,
@@ -421,21 +422,6 @@ def collective_battery(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_times(tlist: Any) -> np.ndarray:
-    """A non-empty, finite, strictly increasing 1-D array of real times ``>= 0``."""
-    arr = np.asarray(tlist)
-    if arr.dtype == object or arr.dtype.kind not in "iuf":
-        raise ValueError(f"tlist must be an array of real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(float)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"tlist must be a non-empty 1-D array of times, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("tlist contains NaN or inf")
-    if np.any(np.diff(arr) <= 0) or arr[0] < 0:
-        raise ValueError("tlist must be strictly increasing and start at t >= 0")
-    return arr
-
-
 def tavis_cummings_charging(
     N: int,
     tlist: Any,
@@ -484,7 +470,7 @@ def tavis_cummings_charging(
     omega0 = check_positive(omega0, "omega0")
     omega_c = omega0 if omega_c is None else check_positive(omega_c, "omega_c")
     g = check_positive(g, "g")
-    t = _check_times(tlist)
+    t = check_times(tlist)
     check_memory(16 * 6 * t.size * (N + 1) + dense_state_bytes(N + 1, 3),
                  f"tavis_cummings_charging(N={N}) on {t.size} times")
     k = np.arange(N + 1.0)
@@ -568,7 +554,7 @@ def piqs_charging(
     chi = check_real(chi, "chi")
     rates = {k: check_rate(v, k) for k, v in (("emission", emission), ("dephasing", dephasing),
                                                ("collective_emission", collective_emission))}
-    t = _check_times(tlist)
+    t = check_times(tlist)
     if options is not None and not isinstance(options, Mapping):
         raise ValueError(f"options must be a dict, got {type(options).__name__}")
     D = dicke_dimension(N, "piqs")

@@ -42,19 +42,6 @@ class FigureRecipe:
         return data, self.plot(data)
 
 
-def _styled(plot: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    import functools
-
-    from ..plotting import house_style
-
-    @functools.wraps(plot)
-    def draw(data: Any) -> Any:
-        with house_style():
-            return plot(data)
-
-    return draw
-
-
 _REGISTRY: dict[str, FigureRecipe] = {}
 _loaded = False
 
@@ -64,7 +51,9 @@ def register(
 ) -> FigureRecipe:
     """Add a figure recipe to the registry (called at import of each paper module); its plot
     function draws under the house style (:func:`qbtoolkit.plotting.house_style`)."""
-    recipe = FigureRecipe(paper, name, title, compute, _styled(plot))
+    from ._style import styled
+
+    recipe = FigureRecipe(paper, name, title, compute, styled(plot))
     if recipe.id in _REGISTRY and _REGISTRY[recipe.id].compute is not compute:
         raise ValueError(f"figure id {recipe.id!r} registered twice")
     _REGISTRY[recipe.id] = recipe

@@ -26,8 +26,6 @@ curves are the same for every ``J``.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
@@ -36,8 +34,9 @@ from .. import analysis, analytic
 from ..dynamics import evolve
 from ..metrics import capacity, concurrence, energy, energy_variance, ergotropy, l1_coherence
 from ..models import charger_battery
-from ..plotting import house_style, label_panels, pi_ticks, reference_line, subplots
+from ..plotting import label_panels, pi_ticks, reference_line, subplots
 from . import register
+from ._style import legend_right, styled
 
 PAPER = "downing_ukhtary_2026"
 OMEGA = 1.0
@@ -123,24 +122,6 @@ def _attrs(figure: str, **extra) -> dict:
             **extra}
 
 
-def _styled(plot):
-    """Draw the whole figure (legends and annotations too) under the house style."""
-
-    @functools.wraps(plot)
-    def wrapper(ds):
-        with house_style():
-            return plot(ds)
-
-    return wrapper
-
-
-def _legend_right(ax, handles=None, **kw):
-    """Legend outside the axes, to their right (never on the data)."""
-    kw = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
-          "title_fontsize": "small", **kw}
-    return ax.legend(handles=handles, **kw) if handles is not None else ax.legend(**kw)
-
-
 def _mark(ax, x, text, *, color="0.4", ls="--", y=0.97, side="right"):
     """Annotated vertical line; ``side="left"`` writes the text to the left of the line."""
     if side == "right":
@@ -210,7 +191,7 @@ def fig2_compute(quick: bool = False) -> xr.Dataset:
     return ds
 
 
-@_styled
+@styled
 def fig2_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12, 3.9))
     Jt = ds.Jt.values
@@ -242,7 +223,7 @@ def fig2_plot(ds: xr.Dataset):
     ax.plot(th, ds.sigma_E_tE, "^", color="tab:green", ms=3, label=r"$\sigma_E(t_E)/\omega_b$")
     ax.set(ylabel=r"optimum (units of $\omega_b$; $P$: $B\omega_bJ$)", ylim=(-0.02, 1.05))
     _theta_axis(ax)
-    _legend_right(ax, title="markers: simulated\nlines: closed forms")
+    legend_right(ax, title="markers: simulated\nlines: closed forms")
     fig.legend(handles=[*curves, EXACT_HANDLE], loc="outside lower center",
                ncol=6)
     label_panels(axes)
@@ -295,7 +276,7 @@ def fig3_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def fig3_plot(ds: xr.Dataset):
     fig, axes = subplots(2, 3, figsize=(12, 6.9))
     Jt = ds.Jt.values
@@ -342,7 +323,7 @@ def fig3_plot(ds: xr.Dataset):
     ax.plot(th, ds.t_Perg, "D", color="goldenrod", ms=3, mfc="none", label=r"$t_\mathcal{P}$")
     ax.set(ylabel=r"optimal time $Jt$", ylim=(1.1, 1.62))
     _theta_axis(ax)
-    _legend_right(ax, title="markers: simulated\nlines: closed forms")
+    legend_right(ax, title="markers: simulated\nlines: closed forms")
     ax = axes[1, 2]
     ax.plot(fine, analytic.max_energy(fine), color="tab:purple", lw=1,
             label=r"$\sin^2(\theta/2)$ (Eqs. 32, 41)")
@@ -360,7 +341,7 @@ def fig3_plot(ds: xr.Dataset):
     ax.set(ylabel=r"optimum ($E,\mathcal{E}$: $\omega_b$; $P,\mathcal{P}$: $\omega_bJ$)",
            ylim=(-0.02, 1.05))
     _theta_axis(ax)
-    _legend_right(ax, title="markers: simulated\nlines: closed forms")
+    legend_right(ax, title="markers: simulated\nlines: closed forms")
     label_panels(axes.T)  # (a, b) first column, (c, d) second, (e, f) third, as in the paper
     fig.suptitle("Downing & Ukhtary (2026), Fig. 3: thermodynamics (colour: simulation; black "
                  "dotted: Eq. 38)")
@@ -392,7 +373,7 @@ def fig4_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def fig4_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12, 3.9))
     Jt = ds.Jt.values
@@ -433,7 +414,7 @@ def fig4_plot(ds: xr.Dataset):
     _jt_axis(ax)
     _mark(ax, np.pi / 4, r"Bell state at $\theta=\pi$", y=0.97, side="left")
     _mark(ax, np.pi / 2, r"$t_E$: product state", y=0.89)
-    _legend_right(ax)
+    legend_right(ax)
     label_panels(axes)
     fig.suptitle("Downing & Ukhtary (2026), Fig. 4: where ergotropy and capacity come from "
                  "(colour: simulation; black dotted: closed forms)")
@@ -484,7 +465,7 @@ def sec8_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def sec8_plot(ds: xr.Dataset):
     fig, axes = subplots(2, 2, figsize=(10.5, 6.6))
     Jt = ds.Jt.values
@@ -504,7 +485,7 @@ def sec8_plot(ds: xr.Dataset):
                Line2D([], [], **EXACT, label="Eqs. 62, 69"),
                Line2D([], [], ls="", marker="v", color="0.3",
                       label=r"$t_E$, $E(t_E)$ (Eqs. 63-64)")]
-    _legend_right(axes[0, 1], handles=handles, title=r"charger loss, $\theta=\pi$")
+    legend_right(axes[0, 1], handles=handles, title=r"charger loss, $\theta=\pi$")
     g = ds.gamma_scan.values
     ax = axes[1, 0]
     _optimum_curves(ax, g, ds.t_E, ds.t_E_exact, ds.t_E_eq65, color="tab:purple", marker="o",
@@ -513,7 +494,7 @@ def sec8_plot(ds: xr.Dataset):
                     ms=4, labels=(r"$Jt_P$ simulated", "exact root", "Eq. 67 (first order)"))
     ax.set(xlabel=r"charger loss rate $\gamma/J$", ylabel=r"optimal time $Jt$",
            ylim=(0.8, 1.65), xlim=(-0.03, 1.03))
-    _legend_right(ax)
+    legend_right(ax)
     ax = axes[1, 1]
     _optimum_curves(ax, g, ds.E_tE, ds.E_tE_exact, ds.E_tE_eq66, color="tab:purple", marker="o",
                     ms=5, labels=(r"$E(t_E)/\omega_b$ simulated", "Eq. 64",
@@ -523,7 +504,7 @@ def sec8_plot(ds: xr.Dataset):
                                   "Eq. 68 (first order)"))
     ax.set(xlabel=r"charger loss rate $\gamma/J$",
            ylabel=r"$E(t_E)/\omega_b$, $P(t_P)/(\omega_b J)$", ylim=(0.2, 1.05), xlim=(-0.03, 1.03))
-    _legend_right(ax)
+    legend_right(ax)
     label_panels(axes)
     fig.suptitle(r"Downing & Ukhtary (2026), Sec. 8: a lossy charger, $\theta=\pi$ "
                  "(colour: simulation; black dotted: Eqs. 62 and 69)")

@@ -22,8 +22,6 @@ closed forms come from :mod:`qbtoolkit.analytic` (``atom_*``).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
@@ -39,8 +37,9 @@ from ..metrics import (
     l1_coherence,
 )
 from ..models import driven_atom, two_qubit_battery
-from ..plotting import house_style, label_panels, reference_line, subplots
+from ..plotting import label_panels, reference_line, subplots
 from . import register
+from ._style import styled
 
 PAPER = "rabat_2026_atom"
 NOTE = ("reconstructed model: only the paper's abstract is available; the models and "
@@ -58,24 +57,6 @@ def _attrs(figure: str, **extra) -> dict:
 def _theta_for(p: float) -> float:
     """Bloch angle of the pure state with excited population p."""
     return float(2 * np.arcsin(np.sqrt(p)))
-
-
-def _styled(plot):
-    """Draw the whole figure (legends and annotations too) under the house style."""
-
-    @functools.wraps(plot)
-    def wrapper(ds):
-        with house_style():
-            return plot(ds)
-
-    return wrapper
-
-
-def _legend_right(ax, handles=None, **kw):
-    """Legend outside the axes, to their right (never on the data)."""
-    kw = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
-          "title_fontsize": "small", **kw}
-    return ax.legend(handles=handles, **kw) if handles is not None else ax.legend(**kw)
 
 
 # ------------------------------------------------------------------------------------------ A1
@@ -125,7 +106,7 @@ def a1_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def a1_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12.5, 3.6))
     wt = ds.Omega_t.values
@@ -211,7 +192,7 @@ def a2_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def a2_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12.5, 3.6))
     gt = ds.gamma_t.values
@@ -308,7 +289,7 @@ def a3_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def a3_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12.5, 3.6))
     gt = ds.gamma_t.values
@@ -406,7 +387,7 @@ def _b_case_label(ds: xr.Dataset, k: int) -> str:
     return rf"$J={fmt(J)}$, $J_z={fmt(Jz)}$"
 
 
-@_styled
+@styled
 def b_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 3, figsize=(12.5, 3.9))
     wt = ds.Omega_t.values

@@ -28,8 +28,6 @@ Figures:
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import xarray as xr
 
@@ -41,8 +39,9 @@ from ..models.collective import (
     piqs_charging,
     tavis_cummings_charging,
 )
-from ..plotting import house_style, label_panels, subplots
+from ..plotting import label_panels, subplots
 from . import register
+from ._style import legend_right, styled
 
 PAPER = "rabat_2026_collective"
 G_TC = 0.05  # Tavis-Cummings single-qubit coupling (omega0 = 1): results scale with g
@@ -52,23 +51,6 @@ DECAY = np.array([0.0, 0.4, 1.0])  # local emission gamma / g of the decaying-ce
 DECAY_COLORS = ["tab:blue", "tab:orange", "tab:red"]
 N_COLORS = ["tab:blue", "tab:orange", "tab:green"]
 SUPTITLE = "Collective advantage, reconstructed reading of the Rabat group (2026) abstract: "
-
-
-def _styled(plot):
-    """Draw the whole figure (legends and annotations too) under the house style."""
-
-    @functools.wraps(plot)
-    def wrapper(ds):
-        with house_style():
-            return plot(ds)
-
-    return wrapper
-
-
-def _legend_right(ax, **kw):
-    """Legend outside the axes, to their right (never on the data)."""
-    return ax.legend(**{"loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
-                        "borderaxespad": 0.0, **kw})
 
 
 def _omega_t(quick: bool) -> np.ndarray:
@@ -105,7 +87,7 @@ def gamma_vs_J_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def gamma_vs_J_plot(ds: xr.Dataset):
     fig, ax = subplots(1, 1, figsize=(6.8, 3.9))
     styles = {0.0: ("-", "o"), 0.5: ("--", "s")}
@@ -121,7 +103,7 @@ def gamma_vs_J_plot(ds: xr.Dataset):
                label=r"$N=2$ global swap ($\Gamma=2$)")
     ax.set(xlabel=r"XX coupling $J/\Omega$",
            ylabel=r"advantage $\Gamma=P_{\max}^{coll}/P_{\max}^{par}$", ylim=(0, 2.15))
-    _legend_right(ax)
+    legend_right(ax)
     ax.set_title("interaction-induced correction to the advantage of a driven spin chain")
     fig.suptitle("Rabat group (2026), reconstructed ratio (abstract only)")
     return fig
@@ -189,7 +171,7 @@ def gamma_vs_N_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def gamma_vs_N_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 2, figsize=(11, 4.0))
     ax = axes[0]
@@ -342,7 +324,7 @@ def ergotropy_trap_compute(quick: bool = False) -> xr.Dataset:
     )
 
 
-@_styled
+@styled
 def ergotropy_trap_plot(ds: xr.Dataset):
     fig, axes = subplots(1, 2, figsize=(11, 4.0))
     ax = axes[0]

@@ -154,6 +154,45 @@ def K_matrix(P: Pairs, s: np.ndarray) -> np.ndarray:
     return _scatter_add(P.kcoef * P.kweights(s), P.scatter_k, (P.d, P.d))
 
 
+def _jumps_minus_anticommutator(P: Pairs, s: np.ndarray, A: np.ndarray, coef: np.ndarray,
+                                 gather: tuple[np.ndarray, np.ndarray], scatter: sp.csr_matrix
+                                 ) -> np.ndarray:
+    r""":math:`\mathcal D A` or :math:`\mathcal D^\dagger A`: the pair sum minus half {K, A}.
+
+    :math:`\mathcal D` gathers ``A`` at the sources and scatters to the destinations with the
+    amplitudes ``a_t conj(a_t')``; :math:`\mathcal D^\dagger` runs the transitions backwards
+    with the conjugate amplitudes. ``K`` is the same for both.
+
+    Parameters
+    ----------
+    P : Pairs
+        The bath's transition pairs.
+    s : ndarray, shape (..., n_transitions)
+        Square roots of the rates.
+    A : ndarray, shape (..., d, d)
+        Operators in the working basis; batch axes broadcast with ``s``.
+    coef : ndarray, complex, shape (n_pairs,)
+        Amplitude product of every pair.
+    gather : tuple of two ndarray, shape (n_pairs,)
+        Row and column of ``A`` read by every pair.
+    scatter : scipy.sparse.csr_matrix, shape (n_pairs, d**2)
+        Flat position of the output each pair adds to.
+
+    Returns
+    -------
+    ndarray, shape broadcast(...) + (d, d)
+        The generator applied to ``A`` (rates times the units of ``A``).
+    """
+    d = A.shape[-1]
+    batch = np.broadcast_shapes(s.shape[:-1], A.shape[:-2])
+    s = np.broadcast_to(s, batch + s.shape[-1:])
+    A = np.broadcast_to(A, batch + A.shape[-2:])
+    vals = coef * P.weights(s) * A[..., gather[0], gather[1]]
+    out = _scatter_add(vals, scatter, (d, d))
+    K = K_matrix(P, s)
+    return out - 0.5 * (K @ A + A @ K)
+
+
 def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndarray:
     r""":math:`\mathcal D\rho` of one bath, in its working basis.
 
@@ -171,15 +210,8 @@ def apply_dissipator(tr: Transitions, s: np.ndarray, rho: np.ndarray) -> np.ndar
     ndarray, shape broadcast(...) + (d, d)
         :math:`\mathcal D\rho` in the working basis (rates times the units of ``rho``).
     """
-    d = rho.shape[-1]
-    P = pairs_of(tr, d)
-    batch = np.broadcast_shapes(s.shape[:-1], rho.shape[:-2])
-    s = np.broadcast_to(s, batch + s.shape[-1:])
-    rho = np.broadcast_to(rho, batch + rho.shape[-2:])
-    vals = P.coef * P.weights(s) * rho[..., P.src1, P.src2]
-    out = _scatter_add(vals, P.scatter_dst, (d, d))
-    K = K_matrix(P, s)
-    return out - 0.5 * (K @ rho + rho @ K)
+    P = pairs_of(tr, rho.shape[-1])
+    return _jumps_minus_anticommutator(P, s, rho, P.coef, (P.src1, P.src2), P.scatter_dst)
 
 
 def apply_adjoint(tr: Transitions, s: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -202,15 +234,8 @@ def apply_adjoint(tr: Transitions, s: np.ndarray, X: np.ndarray) -> np.ndarray:
     ndarray, shape broadcast(...) + (d, d)
         :math:`\mathcal D^\dagger X` (rates times the units of ``X``).
     """
-    d = X.shape[-1]
-    P = pairs_of(tr, d)
-    batch = np.broadcast_shapes(s.shape[:-1], X.shape[:-2])
-    s = np.broadcast_to(s, batch + s.shape[-1:])
-    X = np.broadcast_to(X, batch + X.shape[-2:])
-    vals = P.coef.conj() * P.weights(s) * X[..., P.dst1, P.dst2]
-    out = _scatter_add(vals, P.scatter_src, (d, d))
-    K = K_matrix(P, s)
-    return out - 0.5 * (K @ X + X @ K)
+    P = pairs_of(tr, X.shape[-1])
+    return _jumps_minus_anticommutator(P, s, X, P.coef.conj(), (P.dst1, P.dst2), P.scatter_src)
 
 
 def superoperator(tr: Transitions, s: np.ndarray, d: int) -> np.ndarray:

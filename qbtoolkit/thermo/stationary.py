@@ -34,7 +34,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .._validate import check_choice, check_int
+from .._validate import check_choice, check_finite, check_int
 
 __all__ = [
     "COND_MAX",
@@ -178,6 +178,37 @@ def bordered_solve(
     return x, bad
 
 
+def _square_stack(A: Any, name: str, dtype: type, size: str) -> np.ndarray:
+    """A finite stack of square matrices, shape ``(..., n, n)``.
+
+    Parameters
+    ----------
+    A : array_like
+        The matrices.
+    name : str
+        Argument name used in error messages.
+    dtype : type
+        ``float`` or ``complex``.
+    size : str
+        Name of the matrix size in the error message (``"d"``, ``"D"``).
+
+    Returns
+    -------
+    ndarray, shape (..., n, n)
+        ``A`` as an array of ``dtype``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two axes, non-square matrices, or NaN/inf entries.
+    """
+    A = np.asarray(A, dtype=dtype)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ValueError(f"{name} must have shape (..., {size}, {size}), got {A.shape}")
+    check_finite(A, name)
+    return A
+
+
 def stationary_distributions(R: Any, on_singular: str = "raise") -> np.ndarray:
     """Stationary probability vectors of a batch of rate matrices (``R p = 0``, ``sum p = 1``).
 
@@ -203,11 +234,7 @@ def stationary_distributions(R: Any, on_singular: str = "raise") -> np.ndarray:
         Wrong shape, non-finite rates, or a non-unique stationary state (``"raise"``).
     """
     check_choice(on_singular, "on_singular", ("raise", "nan"))
-    R = np.asarray(R, dtype=float)
-    if R.ndim < 2 or R.shape[-1] != R.shape[-2]:
-        raise ValueError(f"R must have shape (..., d, d), got {R.shape}")
-    if not np.all(np.isfinite(R)):
-        raise ValueError("R contains NaN or inf")
+    R = _square_stack(R, "R", float, "d")
     d = R.shape[-1]
     grid = R.shape[:-2]
     p, bad = bordered_solve(
@@ -250,11 +277,7 @@ def liouvillian_steady_states(L: Any, on_singular: str = "raise", chunk: int = 5
     chunk = check_int(chunk, "chunk", minimum=1)
     if isinstance(L, qutip.Qobj):
         L = L.full()
-    L = np.asarray(L, dtype=complex)
-    if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
-        raise ValueError(f"L must have shape (..., D, D), got {L.shape}")
-    if not np.all(np.isfinite(L)):
-        raise ValueError("L contains NaN or inf")
+    L = _square_stack(L, "L", complex, "D")
     D = L.shape[-1]
     d = int(round(np.sqrt(D)))
     if d * d != D:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from ...metrics import registry
+from ...metrics import energy, ergotropy, registry
 from ...models.base import BatteryModel
 
 __all__ = ["Backend", "Request", "Collector", "EOps"]
@@ -320,3 +320,36 @@ class Collector:
             One array per metric or claimed observable.
         """
         return {k: np.concatenate(v) if v else np.empty(0) for k, v in self._values.items()}
+
+
+def claim_native_metrics(sink: Collector, model: BatteryModel) -> dict[str, str]:
+    """Claim the requested energy and ergotropy metrics a backend computes from its own vectors.
+
+    Only when the battery is the whole system, stored in the full basis, is its reduced state
+    the propagated state itself: the energy is then the linear functional
+    ``Tr(rho H_battery)`` and the ergotropy follows from the spectrum of that state, both
+    available from the backend's own vectors without forming reduced states.
+
+    Parameters
+    ----------
+    sink : Collector
+        The run's collector; every metric found is claimed on it.
+    model : BatteryModel
+        The model (``is_whole_system`` and ``representation`` decide).
+
+    Returns
+    -------
+    dict of str to str
+        Requested metric name -> ``"energy"`` or ``"ergotropy"`` (empty when the battery is a
+        subsystem or stored in a reduced basis).
+    """
+    native: dict[str, str] = {}
+    if model.is_whole_system and model.representation is None:
+        for name, fn in sink.metrics.items():
+            if fn is energy:
+                native[name] = "energy"
+            elif fn is ergotropy:
+                native[name] = "ergotropy"
+    for name in native:
+        sink.claim(name)
+    return native

@@ -27,10 +27,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..._linalg import _executor, num_threads
-from ...metrics import energy, ergotropy
 from ..conserved import liouville_sectors, model_permutations
 from ..lindblad import as_csr, lindblad_terms
-from .base import Backend, Request
+from .base import Backend, Request, claim_native_metrics
 from .sectors import (
     battery_spectrum,
     block_eigenvalues,
@@ -248,16 +247,7 @@ def run(req: Request) -> dict[str, Any]:
     expect = check_expect(opts["expect"], model)
     gen = DenseBlockGenerator(model, req.rho0.full(), symmetry=opts["symmetry"])
     prop = TaylorPropagator(gen, tol=opts["tol"])
-    whole = model.is_whole_system and model.representation is None
-    native: dict[str, str] = {}
-    if whole:
-        for name, fn in sink.metrics.items():
-            if fn is energy:
-                native[name] = "energy"
-            elif fn is ergotropy:
-                native[name] = "ergotropy"
-    for name in native:
-        sink.claim(name)
+    native = claim_native_metrics(sink, model)
     for name in expect:
         sink.claim(name, "expectation value (units of the operator)")
     lin = {k: gen.expectation_weights(op) for k, op in expect.items()}

@@ -35,10 +35,9 @@ from threadpoolctl import threadpool_limits
 
 from ..._linalg import _executor, num_threads
 from ..._validate import check_choice, check_positive
-from ...metrics import energy, ergotropy
 from ..conserved import liouville_sectors, model_permutations
 from ..lindblad import Ell, as_csr, generator_rows, lindblad_terms
-from .base import Backend, Request
+from .base import Backend, Request, claim_native_metrics
 from .taylor import TaylorPropagator
 
 __all__ = ["BACKEND", "SectorPropagator", "check_expect", "check_static", "generator_bytes",
@@ -551,16 +550,7 @@ def run(req: Request) -> dict[str, Any]:
         sink.claim(o, _UNITS[o])
     for name in expect:
         sink.claim(name, "expectation value (units of the operator)")
-    whole = model.is_whole_system and model.representation is None
-    native: dict[str, str] = {}
-    if whole:
-        for name, fn in sink.metrics.items():
-            if fn is energy:
-                native[name] = "energy"
-            elif fn is ergotropy:
-                native[name] = "ergotropy"
-    for name in native:
-        sink.claim(name)
+    native = claim_native_metrics(sink, model)
     lin = {name: prop.expectation_weights(op) for name, op in expect.items()}
     wants = set(obs) | set(native.values())
     if wants:
