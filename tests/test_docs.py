@@ -8,6 +8,7 @@ built gallery shows every registered figure.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -89,7 +90,8 @@ def test_docs_build_without_warnings(tmp_path):
     gallery = (out / "gallery.html").read_text()
     shown = set(re.findall(r'<img[^>]+alt="([^"]*)"', gallery))
     titles = {f.title for f in papers.all_figures()}
-    assert titles <= {t.replace("&amp;", "&").replace("&quot;", '"') for t in shown}, (
+    shown = {html.unescape(t) for t in shown}
+    assert titles <= shown, (
         f"figures missing from the gallery: {sorted(titles - shown)}")
     notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
     rendered = {p.stem for p in (out / "generated" / "notebooks").glob("*.html")}
