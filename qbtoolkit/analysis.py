@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.interpolate import CubicSpline
 from scipy.optimize import brentq, minimize_scalar
 
@@ -36,13 +37,15 @@ __all__ = [
 ]
 
 
-def _check_series(times, values) -> tuple[np.ndarray, np.ndarray]:
+def _check_series(times: ArrayLike, values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(times, dtype=float)
     v = np.asarray(values, dtype=float)
     if t.ndim != 1 or v.shape != t.shape:
         raise ValueError(
             f"times and values must be 1-D of the same length, got {t.shape} and {v.shape}"
         )
+    if not np.all(np.isfinite(t)):
+        raise ValueError("times contains NaN or inf")
     if t.size < 2 or np.any(np.diff(t) <= 0):
         raise ValueError("times must be strictly increasing with at least two points")
     return t, v
@@ -100,7 +103,9 @@ class Peak(tuple):
         return self[1]
 
 
-def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1e-12):
+def maximize(
+    f: Callable[[float], float], lo: float, hi: float, xatol: float | None = None
+) -> tuple[float, float]:
     """Maximum of a scalar function on ``[lo, hi]`` (bounded Brent): ``(x*, f(x*))``.
 
     Parameters
@@ -109,8 +114,9 @@ def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1
         ``f(x) -> float`` on ``[lo, hi]``.
     lo, hi : float
         Bounds of the search interval, ``lo < hi``.
-    xatol : float, default 1e-12
-        Absolute tolerance on ``x*`` (units of ``x``).
+    xatol : float, optional
+        Absolute tolerance on ``x*`` (units of ``x``); default ``1e-10 * (hi - lo)``, relative
+        to the interval so that the result does not depend on the unit of ``x``.
 
     Returns
     -------
@@ -119,12 +125,14 @@ def maximize(f: Callable[[float], float], lo: float, hi: float, xatol: float = 1
     fx : float
         ``f(x)``.
     """
+    if xatol is None:
+        xatol = 1e-10 * (hi - lo)
     res = minimize_scalar(lambda x: -f(x), bounds=(lo, hi), method="bounded",
                           options={"xatol": xatol})
     return float(res.x), float(-res.fun)
 
 
-def peak(times, values) -> Peak:
+def peak(times: ArrayLike, values: ArrayLike) -> Peak:
     """Global maximum ``(t*, v*)`` of a sampled series, refined on a cubic spline.
 
     The spline through the samples around the largest one is maximised by bounded Brent
@@ -147,7 +155,7 @@ def peak(times, values) -> Peak:
     Raises
     ------
     ValueError
-        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` non-finite or not strictly
         increasing with at least two points; or no finite sample.
 
     Examples
@@ -178,7 +186,9 @@ def peak(times, values) -> Peak:
     return Peak(x, fx)
 
 
-def first_crossing(times, values, level: float, direction: str = "down") -> float:
+def first_crossing(
+    times: ArrayLike, values: ArrayLike, level: float, direction: str = "down"
+) -> float:
     """First time the series crosses ``level`` (``direction`` "down" or "up").
 
     Refined by root finding on a cubic spline of the bracketing cells (linear interpolation if
@@ -203,7 +213,7 @@ def first_crossing(times, values, level: float, direction: str = "down") -> floa
     Raises
     ------
     ValueError
-        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` non-finite or not strictly
         increasing with at least two points; or an unknown ``direction``.
 
     Examples
@@ -227,12 +237,14 @@ def first_crossing(times, values, level: float, direction: str = "down") -> floa
     lo, hi = max(0, i - 2), min(len(t), i + 4)
     spline = CubicSpline(t[lo:hi], v[lo:hi] - level)
     try:
-        return float(brentq(lambda x: float(spline(x)), t[i], t[i + 1], xtol=1e-14))
+        # tolerance relative to the grid cell: the root does not depend on the unit of time
+        return float(brentq(lambda x: float(spline(x)), t[i], t[i + 1],
+                            xtol=1e-14 * (t[i + 1] - t[i])))
     except ValueError:  # spline does not change sign in the cell: fall back to linear
         return float(t[i] + (t[i + 1] - t[i]) * s[i] / (s[i] - s[i + 1]))
 
 
-def half_life(times, values) -> float:
+def half_life(times: ArrayLike, values: ArrayLike) -> float:
     """Time at which ``values`` first falls to half of ``values[0]`` (Santos 2021, Sec. II).
 
     Parameters
@@ -250,7 +262,7 @@ def half_life(times, values) -> float:
     Raises
     ------
     ValueError
-        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` non-finite or not strictly
         increasing with at least two points.
 
     Examples
@@ -265,7 +277,9 @@ def half_life(times, values) -> float:
     return first_crossing(t, v, 0.5 * v[0], "down")
 
 
-def average_power(times, energy, e0: float | None = None) -> np.ndarray:
+def average_power(
+    times: ArrayLike, energy: ArrayLike, e0: float | None = None
+) -> np.ndarray:
     """Average charging power ``P(t) = (E(t) - E0) / t`` (NaN at ``t = 0``).
 
     Downing & Ukhtary Eq. 12; ``E0 = energy[0]`` by default. Pass the ergotropy series to get
@@ -288,7 +302,7 @@ def average_power(times, energy, e0: float | None = None) -> np.ndarray:
     Raises
     ------
     ValueError
-        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` non-finite or not strictly
         increasing with at least two points.
     """
     t, E = _check_series(times, energy)
@@ -297,7 +311,7 @@ def average_power(times, energy, e0: float | None = None) -> np.ndarray:
         return np.where(t > 0, (E - e0) / np.where(t > 0, t, 1.0), np.nan)
 
 
-def optimal_power(times, energy, e0: float | None = None) -> Peak:
+def optimal_power(times: ArrayLike, energy: ArrayLike, e0: float | None = None) -> Peak:
     """``(t_P, P(t_P))``: the peak of the average charging power, refined.
 
     Parameters
@@ -318,7 +332,7 @@ def optimal_power(times, energy, e0: float | None = None) -> Peak:
     Raises
     ------
     ValueError
-        ``times`` and ``values`` not 1-D of the same length, or ``times`` not strictly
+        ``times`` and ``values`` not 1-D of the same length, or ``times`` non-finite or not strictly
         increasing with at least two points.
 
     Examples

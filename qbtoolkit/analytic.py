@@ -30,6 +30,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import brentq, minimize_scalar
 
 __all__ = [
@@ -203,7 +204,7 @@ L: float = constant_L()
 # ---------------------------------------------------------------------------------------------
 
 
-def _root(s2, f2):
+def _root(s2: ArrayLike, f2: ArrayLike) -> np.ndarray | float:
     """``sqrt(1 - 4 s^4 f^2 (1 - f^2))`` evaluated stably as ``hypot(1 - 2 s^2 f^2, 2 s c f)``.
 
     The two are algebraically identical (``c^2 = 1 - s^2``); the sum of squares (``(2I)^2 +
@@ -215,13 +216,13 @@ def _root(s2, f2):
     return np.hypot(1 - 2 * s2 * f2, 2 * np.sqrt(np.clip(s2 * (1 - s2) * f2, 0.0, None)))
 
 
-def _ergotropy_from_f2(s2, f2, omega):
+def _ergotropy_from_f2(s2: ArrayLike, f2: ArrayLike, omega: ArrayLike) -> np.ndarray | float:
     """Battery ergotropy ``w [s^2 f^2 - (1 - root)/2]`` for the battery amplitude ``f``: Eq. 38
     with ``f = sin(Jt)``, Eq. 69 with the lossy charger's ``f(t)``."""
     return omega * (s2 * f2 - 0.5 * (1 - _root(s2, f2)))
 
 
-def _average_power(x, Jt, J):
+def _average_power(x: ArrayLike, Jt: ArrayLike, J: ArrayLike) -> np.ndarray | float:
     """``P = J x / (Jt)`` for an energy-like ``x`` at dimensionless times ``Jt``; the
     ``Jt -> 0`` limit (0) is returned at ``Jt = 0``."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -229,7 +230,7 @@ def _average_power(x, Jt, J):
     return np.where(Jt == 0, 0.0, out)
 
 
-def excited_fraction(theta):
+def excited_fraction(theta: ArrayLike) -> np.ndarray | float:
     """``s^2 = sin^2(theta/2)``: excited population of the charger's initial Bloch state (Eq. 1).
 
     Parameters
@@ -246,7 +247,9 @@ def excited_fraction(theta):
     return np.sin(np.asarray(theta, dtype=float) / 2.0) ** 2
 
 
-def charger_battery_moments(theta, Jt, phi=0.0, omega_t=0.0) -> dict:
+def charger_battery_moments(
+    theta: ArrayLike, Jt: ArrayLike, phi: ArrayLike = 0.0, omega_t: ArrayLike = 0.0
+) -> dict[str, np.ndarray]:
     """Moments of Eqs. 22-24 and 27-28, with the missing factor ``-i`` of Eqs. 24/28 restored.
 
     Parameters
@@ -279,7 +282,7 @@ def charger_battery_moments(theta, Jt, phi=0.0, omega_t=0.0) -> dict:
     }
 
 
-def energy(theta, Jt, omega=1.0):
+def energy(theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Battery energy ``E = w sin^2(theta/2) sin^2(Jt)`` (Eq. 30).
 
     Parameters
@@ -307,7 +310,9 @@ def energy(theta, Jt, omega=1.0):
     return omega * excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2
 
 
-def power(theta, Jt, omega=1.0, J=1.0):
+def power(
+    theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0, J: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Average charging power ``P = E/t`` (Eq. 33).
 
     Parameters
@@ -332,7 +337,7 @@ def power(theta, Jt, omega=1.0, J=1.0):
     return _average_power(energy(theta, Jt, omega), Jt, J)
 
 
-def energy_variance(theta, Jt, omega=1.0):
+def energy_variance(theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Energy variance of the battery, ``sigma_E^2 = w^2 n (1 - n)``, ``n = s^2 sin^2(Jt)``.
 
     Corrected Eq. 36: the paper prints ``1 - s^2 sin^2(2Jt)`` in the bracket, which contradicts
@@ -357,7 +362,9 @@ def energy_variance(theta, Jt, omega=1.0):
     return omega**2 * n * (1 - n)
 
 
-def energy_variance_printed(theta, Jt, omega=1.0):
+def energy_variance_printed(
+    theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Eq. 36 exactly as printed (wrong; kept only to document the typo).
 
     Parameters
@@ -380,7 +387,7 @@ def energy_variance_printed(theta, Jt, omega=1.0):
     return omega**2 * s2 * np.sin(Jt) ** 2 * (1 - s2 * np.sin(2 * Jt) ** 2)
 
 
-def energy_std_at_tE(theta, omega=1.0):
+def energy_std_at_tE(theta: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Energy standard deviation at ``t_E``: ``sigma_E(t_E) = (w/2) sin(theta)`` (Eq. 37).
 
     Parameters
@@ -399,7 +406,7 @@ def energy_std_at_tE(theta, omega=1.0):
     return 0.5 * omega * np.abs(np.sin(np.asarray(theta, dtype=float)))
 
 
-def optimal_energy_time(J=1.0):
+def optimal_energy_time(J: ArrayLike = 1.0) -> np.ndarray | float:
     """``t_E = pi/(2J)`` (Eq. 31), independent of theta.
 
     Parameters
@@ -416,7 +423,7 @@ def optimal_energy_time(J=1.0):
     return np.pi / (2 * J)
 
 
-def max_energy(theta, omega=1.0):
+def max_energy(theta: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """``E(t_E) = w sin^2(theta/2)`` (Eq. 32).
 
     Parameters
@@ -435,7 +442,7 @@ def max_energy(theta, omega=1.0):
     return omega * excited_fraction(theta)
 
 
-def optimal_power_time(J=1.0):
+def optimal_power_time(J: ArrayLike = 1.0) -> np.ndarray | float:
     """``t_P = A/J`` (Eq. 34), independent of theta.
 
     Parameters
@@ -452,7 +459,7 @@ def optimal_power_time(J=1.0):
     return A / J
 
 
-def max_power(theta, omega=1.0, J=1.0):
+def max_power(theta: ArrayLike, omega: ArrayLike = 1.0, J: ArrayLike = 1.0) -> np.ndarray | float:
     """``P(t_P) = B w J sin^2(theta/2)`` (Eq. 35).
 
     Parameters
@@ -473,7 +480,7 @@ def max_power(theta, omega=1.0, J=1.0):
     return B * omega * J * excited_fraction(theta)
 
 
-def ergotropy(theta, Jt, omega=1.0):
+def ergotropy(theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Battery ergotropy (Eq. 38).
 
     ``w [ s^2 sin^2(Jt) - (1 - sqrt(1 - s^4 sin^2(2Jt)))/2 ]`` with ``s^2 = sin^2(theta/2)``,
@@ -512,7 +519,7 @@ def ergotropy(theta, Jt, omega=1.0):
     return _ergotropy_from_f2(excited_fraction(theta), f2, omega)
 
 
-def ergotropy_pi(Jt, omega=1.0):
+def ergotropy_pi(Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Ergotropy at ``theta = pi`` (Eq. 39): ``w max(0, -cos 2Jt)``.
 
     Parameters
@@ -531,7 +538,7 @@ def ergotropy_pi(Jt, omega=1.0):
     return omega * np.maximum(0.0, -np.cos(2 * np.asarray(Jt, dtype=float)))
 
 
-def passive_energy(theta, Jt, omega=1.0):
+def passive_energy(theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Passive-state energy ``E - ergotropy`` (Eq. 18 with Eqs. 30, 38).
 
     Parameters
@@ -552,7 +559,9 @@ def passive_energy(theta, Jt, omega=1.0):
     return energy(theta, Jt, omega) - ergotropy(theta, Jt, omega)
 
 
-def ergotropic_power(theta, Jt, omega=1.0, J=1.0):
+def ergotropic_power(
+    theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0, J: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Ergotropic power ``ergotropy/t`` (Eq. 12), 0 at ``Jt = 0``.
 
     Parameters
@@ -576,7 +585,7 @@ def ergotropic_power(theta, Jt, omega=1.0, J=1.0):
     return _average_power(ergotropy(theta, Jt, omega), Jt, J)
 
 
-def optimal_ergotropy_time(J=1.0):
+def optimal_ergotropy_time(J: ArrayLike = 1.0) -> np.ndarray | float:
     """``t_ergo = pi/(2J)`` (Eq. 40).
 
     Parameters
@@ -593,7 +602,7 @@ def optimal_ergotropy_time(J=1.0):
     return np.pi / (2 * J)
 
 
-def max_ergotropy(theta, omega=1.0):
+def max_ergotropy(theta: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """``ergotropy(t_ergo) = w sin^2(theta/2)`` (Eq. 41).
 
     Parameters
@@ -625,7 +634,9 @@ def _ergotropic_power_optimum_scalar(theta: float) -> tuple[float, float]:
     return float(res.x), float(-res.fun)
 
 
-def ergotropic_power_optimum(theta, omega=1.0, J=1.0):
+def ergotropic_power_optimum(
+    theta: ArrayLike, omega: ArrayLike = 1.0, J: ArrayLike = 1.0
+) -> tuple[np.ndarray | float, np.ndarray | float]:
     """Exact optimum of the ergotropic power: ``(t_P_ergo, P_ergo(t_P_ergo))`` (Eqs. 13, 42, 44).
 
     Found by bounded scalar optimisation of ``ergotropy(theta, Jt)/t`` from Eq. 38.
@@ -657,7 +668,9 @@ def ergotropic_power_optimum(theta, omega=1.0, J=1.0):
     return t, p
 
 
-def optimal_ergotropic_power_time_approx(theta, J=1.0):
+def optimal_ergotropic_power_time_approx(
+    theta: ArrayLike, J: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Approximation Eq. 43 for ``t_P_ergo(theta)``: ``J t`` = 7/6 at theta = 0, 7/5 at theta = pi.
 
     Implemented exactly as printed: ``(7/5) [5/6 + (1/6 + k pi^{5/2}) (theta/pi)^{5/2}] /
@@ -682,7 +695,9 @@ def optimal_ergotropic_power_time_approx(theta, J=1.0):
     return 7 / 5 * num / (1 + k * theta**2.5) / J
 
 
-def max_ergotropic_power_approx(theta, omega=1.0, J=1.0):
+def max_ergotropic_power_approx(
+    theta: ArrayLike, omega: ArrayLike = 1.0, J: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Approximation Eq. 45: ``(w J/3)[tanh(theta - pi/2)/tanh(pi/2) + 1]`` (0, 1/3, 2/3).
 
     Parameters
@@ -704,7 +719,7 @@ def max_ergotropic_power_approx(theta, omega=1.0, J=1.0):
     return omega * J / 3 * (np.tanh(theta - np.pi / 2) / np.tanh(np.pi / 2) + 1)
 
 
-def inversion(theta, Jt):
+def inversion(theta: ArrayLike, Jt: ArrayLike) -> np.ndarray | float:
     """Population inversion ``I = s^2 sin^2(Jt) - 1/2`` (Eq. 55).
 
     Parameters
@@ -723,7 +738,7 @@ def inversion(theta, Jt):
     return excited_fraction(theta) * np.sin(np.asarray(Jt, dtype=float)) ** 2 - 0.5
 
 
-def coherence(theta, Jt):
+def coherence(theta: ArrayLike, Jt: ArrayLike) -> np.ndarray | float:
     """Coherence parameter ``|<sigma_b>| = |sin theta| |sin Jt| / 2`` (Eq. 56).
 
     Parameters
@@ -744,7 +759,7 @@ def coherence(theta, Jt):
     )
 
 
-def capacity(theta, Jt, omega=1.0):
+def capacity(theta: ArrayLike, Jt: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Battery capacity ``K = w sqrt(1 - s^4 sin^2(2Jt))`` (Eq. 57).
 
     Parameters
@@ -765,7 +780,7 @@ def capacity(theta, Jt, omega=1.0):
     return omega * _root(excited_fraction(theta), np.sin(np.asarray(Jt, dtype=float)) ** 2)
 
 
-def concurrence(theta, Jt):
+def concurrence(theta: ArrayLike, Jt: ArrayLike) -> np.ndarray | float:
     """Charger-battery concurrence ``s^2 |sin 2Jt|`` (Eq. 59).
 
     Parameters
@@ -784,7 +799,7 @@ def concurrence(theta, Jt):
     return excited_fraction(theta) * np.abs(np.sin(2 * np.asarray(Jt, dtype=float)))
 
 
-def qubit_ergotropy(I, Cb, omega=1.0):
+def qubit_ergotropy(I: ArrayLike, Cb: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Qubit ergotropy from inversion and coherence: ``w (I + sqrt(I^2 + C^2))`` (Eq. 50).
 
     Parameters
@@ -805,7 +820,7 @@ def qubit_ergotropy(I, Cb, omega=1.0):
     return omega * (I + np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
 
 
-def qubit_antiergotropy(I, Cb, omega=1.0):
+def qubit_antiergotropy(I: ArrayLike, Cb: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Qubit antiergotropy ``w (I - sqrt(I^2 + C^2))`` (Eq. 51).
 
     Parameters
@@ -827,7 +842,7 @@ def qubit_antiergotropy(I, Cb, omega=1.0):
     return omega * (I - np.sqrt(np.asarray(I) ** 2 + np.asarray(Cb) ** 2))
 
 
-def qubit_capacity(I, Cb, omega=1.0):
+def qubit_capacity(I: ArrayLike, Cb: ArrayLike, omega: ArrayLike = 1.0) -> np.ndarray | float:
     """Qubit capacity ``2 w sqrt(I^2 + C^2)`` (Eq. 52).
 
     Parameters
@@ -853,12 +868,12 @@ def qubit_capacity(I, Cb, omega=1.0):
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_underdamped(J, gamma):
+def _check_underdamped(J: ArrayLike, gamma: ArrayLike) -> None:
     if np.any(np.asarray(gamma) >= 4 * np.asarray(J)):
         raise ValueError("gamma: the closed forms of Sec. 8 need J > gamma/4 (underdamped charger)")
 
 
-def damped_frequency(J, gamma):
+def damped_frequency(J: ArrayLike, gamma: ArrayLike) -> np.ndarray | float:
     """``G = sqrt(J^2 - gamma^2/16)`` (Eq. 61); requires ``J > gamma/4``.
 
     Parameters
@@ -883,7 +898,7 @@ def damped_frequency(J, gamma):
     return np.sqrt(np.asarray(J, dtype=float) ** 2 - np.asarray(gamma, dtype=float) ** 2 / 16)
 
 
-def damped_f(t, J, gamma):
+def damped_f(t: ArrayLike, J: ArrayLike, gamma: ArrayLike) -> np.ndarray | float:
     """``f(t) = (J/G) sin(G t) exp(-gamma t/4)`` (Eq. 69); the battery amplitude per unit s.
 
     Parameters
@@ -911,7 +926,9 @@ def damped_f(t, J, gamma):
     return J / G * np.sin(G * t) * np.exp(-gamma * t / 4)
 
 
-def damped_energy(theta, t, J, gamma, omega=1.0):
+def damped_energy(
+    theta: ArrayLike, t: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Battery energy with a lossy charger, ``w s^2 f(t)^2`` (Eq. 62).
 
     Parameters
@@ -941,7 +958,9 @@ def damped_energy(theta, t, J, gamma, omega=1.0):
     return omega * excited_fraction(theta) * damped_f(t, J, gamma) ** 2
 
 
-def damped_ergotropy(theta, t, J, gamma, omega=1.0):
+def damped_ergotropy(
+    theta: ArrayLike, t: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Battery ergotropy with a lossy charger (Eq. 69).
 
     Parameters
@@ -971,7 +990,9 @@ def damped_ergotropy(theta, t, J, gamma, omega=1.0):
     return _ergotropy_from_f2(excited_fraction(theta), damped_f(t, J, gamma) ** 2, omega)
 
 
-def damped_capacity(theta, t, J, gamma, omega=1.0):
+def damped_capacity(
+    theta: ArrayLike, t: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Battery capacity with a lossy charger (Eq. 70).
 
     Parameters
@@ -1001,7 +1022,7 @@ def damped_capacity(theta, t, J, gamma, omega=1.0):
     return omega * _root(excited_fraction(theta), damped_f(t, J, gamma) ** 2)
 
 
-def damped_optimal_energy_time(J, gamma):
+def damped_optimal_energy_time(J: ArrayLike, gamma: ArrayLike) -> np.ndarray | float:
     """Exact ``t_E = arctan(4G/gamma)/G`` (Eq. 63); ``pi/(2J)`` at ``gamma = 0``.
 
     Parameters
@@ -1026,7 +1047,9 @@ def damped_optimal_energy_time(J, gamma):
     return np.arctan2(4 * G, np.asarray(gamma, dtype=float)) / G
 
 
-def damped_max_energy(theta, J, gamma, omega=1.0):
+def damped_max_energy(
+    theta: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Exact ``E(t_E) = w s^2 exp(-(gamma/2G) arctan(4G/gamma))`` (Eq. 64).
 
     Parameters
@@ -1056,7 +1079,7 @@ def damped_max_energy(theta, J, gamma, omega=1.0):
     return omega * excited_fraction(theta) * np.exp(-gamma / (2 * G) * np.arctan2(4 * G, gamma))
 
 
-def damped_optimal_energy_time_approx(J, gamma):
+def damped_optimal_energy_time_approx(J: ArrayLike, gamma: ArrayLike) -> np.ndarray | float:
     """First-order ``t_E ~ (pi/2J)(1 - gamma/(2 pi J))`` (Eq. 65).
 
     Parameters
@@ -1075,7 +1098,9 @@ def damped_optimal_energy_time_approx(J, gamma):
     return np.pi / (2 * J) * (1 - np.asarray(gamma) / (2 * np.pi * J))
 
 
-def damped_max_energy_approx(theta, J, gamma, omega=1.0):
+def damped_max_energy_approx(
+    theta: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """First-order ``E(t_E) ~ w s^2 (1 - pi gamma/(4J))`` (Eq. 66).
 
     Parameters
@@ -1112,7 +1137,9 @@ def _damped_power_scalar(J: float, gamma: float) -> tuple[float, float]:
     return t, p
 
 
-def damped_power_optimum(theta, J, gamma, omega=1.0):
+def damped_power_optimum(
+    theta: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> tuple[np.ndarray | float, np.ndarray | float]:
     """Exact ``(t_P, P(t_P))`` with a lossy charger (Sec. 8).
 
     ``x = G t_P`` solves ``(1 + gamma x/(2G)) tan x = 2x``; ``P = E(t_P)/t_P`` from Eq. 62.
@@ -1160,7 +1187,7 @@ def damped_power_optimum(theta, J, gamma, omega=1.0):
     return out_t, out_p
 
 
-def damped_optimal_power_time_approx(J, gamma):
+def damped_optimal_power_time_approx(J: ArrayLike, gamma: ArrayLike) -> np.ndarray | float:
     """First-order ``t_P ~ (A/J)(1 - L gamma/J)`` (Eq. 67).
 
     Parameters
@@ -1179,7 +1206,9 @@ def damped_optimal_power_time_approx(J, gamma):
     return A / J * (1 - L * np.asarray(gamma) / J)
 
 
-def damped_max_power_approx(theta, J, gamma, omega=1.0):
+def damped_max_power_approx(
+    theta: ArrayLike, J: ArrayLike, gamma: ArrayLike, omega: ArrayLike = 1.0
+) -> np.ndarray | float:
     """First-order ``P(t_P) ~ B w J s^2 (1 - (A/2) gamma/J)`` (Eq. 68).
 
     Parameters
@@ -1207,7 +1236,7 @@ def damped_max_power_approx(theta, J, gamma, omega=1.0):
 # ---------------------------------------------------------------------------------------------
 
 
-def _qubit_ergotropy_pop(ree, eg2):
+def _qubit_ergotropy_pop(ree: ArrayLike, eg2: ArrayLike) -> np.ndarray | float:
     """Qubit ergotropy / omega from ``rho_ee`` and ``|rho_eg|^2``:
     ``rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2``, evaluated without cancellation."""
     ree = np.asarray(ree, dtype=float)
@@ -1219,7 +1248,9 @@ def _qubit_ergotropy_pop(ree, eg2):
     return np.where(a > 0, small, 0.5 * (R - a))
 
 
-def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
+def atom_rabi_population(
+    Omega_t: ArrayLike, Omega: ArrayLike = 1.0, delta: ArrayLike = 0.0
+) -> np.ndarray | float:
     """Closed-system Rabi population ``rho_ee = (Omega/W)^2 sin^2(W t/2)``.
 
     ``W = sqrt(Omega^2 + Delta^2)`` is the generalised Rabi frequency; at ``delta = 0`` this is
@@ -1245,7 +1276,9 @@ def atom_rabi_population(Omega_t, Omega=1.0, delta=0.0):
     return (Omega / W) ** 2 * np.sin(W * t / 2) ** 2
 
 
-def atom_rabi_coherence(Omega_t, Omega=1.0, delta=0.0):
+def atom_rabi_coherence(
+    Omega_t: ArrayLike, Omega: ArrayLike = 1.0, delta: ArrayLike = 0.0
+) -> np.ndarray | float:
     """Closed-system l1 coherence ``2|rho_eg| = 2 sqrt(p(1-p))`` (pure state).
 
     At resonance this is ``|sin Omega t|``.
@@ -1269,7 +1302,9 @@ def atom_rabi_coherence(Omega_t, Omega=1.0, delta=0.0):
     return 2 * np.sqrt(np.clip(p * (1 - p), 0.0, None))
 
 
-def atom_decay_energy(gamma_t, p, omega0=1.0):
+def atom_decay_energy(
+    gamma_t: ArrayLike, p: ArrayLike, omega0: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Free decay from a pure state with excited population p: ``E = w0 p e^{-gamma t}``.
 
     Parameters
@@ -1290,7 +1325,7 @@ def atom_decay_energy(gamma_t, p, omega0=1.0):
     return omega0 * np.asarray(p) * np.exp(-np.asarray(gamma_t, dtype=float))
 
 
-def atom_decay_coherence(gamma_t, p):
+def atom_decay_coherence(gamma_t: ArrayLike, p: ArrayLike) -> np.ndarray | float:
     """Free decay: ``C_l1 = 2 sqrt(p(1-p)) e^{-gamma t/2}``.
 
     Parameters
@@ -1310,7 +1345,9 @@ def atom_decay_coherence(gamma_t, p):
     return 2 * np.sqrt(p * (1 - p)) * np.exp(-np.asarray(gamma_t, dtype=float) / 2)
 
 
-def atom_decay_ergotropy(gamma_t, p, omega0=1.0):
+def atom_decay_ergotropy(
+    gamma_t: ArrayLike, p: ArrayLike, omega0: ArrayLike = 1.0
+) -> np.ndarray | float:
     """Free-decay ergotropy ``w0 [rho_ee - 1/2 + sqrt((1 - 2 rho_ee)^2 + 4|rho_eg|^2)/2]``.
 
     With ``rho_ee = p e^{-gamma t}`` and ``|rho_eg|^2 = p (1 - p) e^{-gamma t}``, evaluated without
@@ -1336,7 +1373,9 @@ def atom_decay_ergotropy(gamma_t, p, omega0=1.0):
     return omega0 * _qubit_ergotropy_pop(p * x, p * (1 - p) * x)
 
 
-def atom_energy_from_coherence(c_l1, p, omega0=1.0):
+def atom_energy_from_coherence(
+    c_l1: ArrayLike, p: ArrayLike, omega0: ArrayLike = 1.0
+) -> np.ndarray | float:
     """One-to-one energy-coherence map of free decay: ``E = w0 C_l1^2 / (4 (1 - p))``.
 
     Parameters
@@ -1357,7 +1396,7 @@ def atom_energy_from_coherence(c_l1, p, omega0=1.0):
     return omega0 * np.asarray(c_l1) ** 2 / (4 * (1 - np.asarray(p, dtype=float)))
 
 
-def atom_incoherent_death_time(p):
+def atom_incoherent_death_time(p: ArrayLike) -> np.ndarray | float:
     """``gamma t = ln(2p)``: the population (incoherent) ergotropy of free decay vanishes.
 
     Parameters
@@ -1382,7 +1421,7 @@ def atom_incoherent_death_time(p):
     return np.log(2 * p)
 
 
-def atom_ergotropy_half_life(p):
+def atom_ergotropy_half_life(p: ArrayLike) -> np.ndarray | float:
     """Ergotropy half-life of free decay from a pure state: ``gamma t_1/2 = ln(4/(2 + p))``.
 
     Derived from :func:`atom_decay_ergotropy` (the ergotropy of a pure state is ``w0 p``).
@@ -1425,7 +1464,9 @@ def _atom_s(Omega, gamma, gamma_phi, delta):
     return Omega**2 * g2 / (2 * gamma * (g2**2 + delta**2)), g2
 
 
-def atom_steady_population(Omega, gamma, gamma_phi=0.0, delta=0.0):
+def atom_steady_population(
+    Omega: ArrayLike, gamma: ArrayLike, gamma_phi: ArrayLike = 0.0, delta: ArrayLike = 0.0
+) -> np.ndarray | float:
     """Steady excited population of the driven, damped atom: ``s/(1+2s)``.
 
     ``s = Omega^2 Gamma_2 / (2 gamma (Gamma_2^2 + Delta^2))``, ``Gamma_2 = gamma/2 + gamma_phi``;
@@ -1452,7 +1493,9 @@ def atom_steady_population(Omega, gamma, gamma_phi=0.0, delta=0.0):
     return s / (1 + 2 * s)
 
 
-def atom_steady_coherence(Omega, gamma, gamma_phi=0.0, delta=0.0):
+def atom_steady_coherence(
+    Omega: ArrayLike, gamma: ArrayLike, gamma_phi: ArrayLike = 0.0, delta: ArrayLike = 0.0
+) -> np.ndarray | float:
     """Steady l1 coherence ``2|rho_eg| = Omega |1 - 2 rho_ee| / sqrt(Gamma_2^2 + Delta^2)``.
 
     Parameters
@@ -1477,7 +1520,13 @@ def atom_steady_coherence(Omega, gamma, gamma_phi=0.0, delta=0.0):
     return Omega / np.sqrt(g2**2 + delta**2) / (1 + 2 * s)
 
 
-def atom_steady_ergotropy(Omega, gamma, gamma_phi=0.0, delta=0.0, omega0=1.0):
+def atom_steady_ergotropy(
+    Omega: ArrayLike,
+    gamma: ArrayLike,
+    gamma_phi: ArrayLike = 0.0,
+    delta: ArrayLike = 0.0,
+    omega0: ArrayLike = 1.0,
+) -> np.ndarray | float:
     """Steady-state ergotropy of the driven, damped atom.
 
     At resonance without dephasing ``w0 (sqrt(1+4x^2) - 1)/(2(1+2x^2))``, ``x = Omega/gamma``.
@@ -1506,7 +1555,7 @@ def atom_steady_ergotropy(Omega, gamma, gamma_phi=0.0, delta=0.0, omega0=1.0):
     return omega0 * _qubit_ergotropy_pop(ree, c**2 / 4)
 
 
-def atom_steady_ergotropy_max(omega0=1.0) -> tuple[float, float]:
+def atom_steady_ergotropy_max(omega0: ArrayLike = 1.0) -> tuple[float, float]:
     """Maximum steady ergotropy at resonance without dephasing, and where it is reached.
 
     ``x* = Omega/gamma = sqrt((1+sqrt2)/2) = 1.0987`` and ``E* = (sqrt2 - 1)/2 w0 = 0.20711 w0``.

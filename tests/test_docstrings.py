@@ -1,4 +1,4 @@
-"""Every public callable has a numpydoc docstring the API reference can render.
+"""Every public callable has a numpydoc docstring the API reference can render, and type hints.
 
 The public API is enumerated the way the API reference (docs/_ext/qbdocs.py) documents it:
 every module under qbtoolkit/ without a private part, and in each the classes and functions
@@ -19,6 +19,7 @@ For each callable, parsed with ``numpydoc.docscrape``:
 * a function whose own body raises ``ValueError`` has a Raises section naming it;
 * the core metrics, builders and entry points (:data:`CORE`) have an Examples section with
   doctest lines (``tests/test_doctests.py`` runs them).
+* every parameter and return of a public function, method or constructor is type-hinted.
 
 Each test lists every offender, so one run shows all that is missing.
 """
@@ -303,3 +304,26 @@ def test_core_api_has_a_doctested_example(qual):
     assert doc is not None and doc["Examples"], f"{qual}: no Examples section"
     assert any(line.lstrip().startswith(">>>") for line in doc["Examples"]), (
         f"{qual}: the Examples section has no doctest line (>>>)")
+
+
+def test_public_api_is_type_hinted():
+    """Every parameter and the return of every public function and method is annotated
+    (a class is checked through the ``__init__`` it defines itself)."""
+    offenders = []
+    for qual, obj, kind in CALLABLES:
+        if kind == "property":
+            func, check_return = obj.fget if isinstance(obj, property) else obj.func, True
+        elif kind == "class":
+            func, check_return = vars(obj).get("__init__"), False
+            if func is None or getattr(obj, "_is_protocol", False):
+                continue  # constructor generated (dataclass, NamedTuple), inherited, or none
+        else:
+            func, check_return = obj, True
+        sig = inspect.signature(func)
+        bare = [p.name for p in sig.parameters.values()
+                if p.name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+        if bare:
+            offenders.append(f"{qual}: parameters {bare}")
+        if check_return and sig.return_annotation is inspect.Signature.empty:
+            offenders.append(f"{qual}: return")
+    assert not offenders, _report(offenders, "without type hints")
