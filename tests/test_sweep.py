@@ -326,6 +326,10 @@ def test_checkpoint_from_other_grid_or_function_is_refused(tmp_path, resume_modu
         ({"gamma": np.array([0.1, None]), "theta": [1.0]}, {}, r"grid\['gamma'\] must hold"),
         ({"gamma": {0.1, 0.2}, "theta": [1.0]}, {}, r"grid\['gamma'\] is a set"),
         ({"gamma": "0.1", "theta": [1.0]}, {}, r"grid\['gamma'\] must be a 1-D"),
+        # repeated values: an ambiguous coordinate, the same point computed twice
+        ({"gamma": [0.1, 0.2, 0.1], "theta": [1.0]}, {}, r"grid\['gamma'\] repeats the value 0.1"),
+        ({"gamma": [0.1, 0.1], "theta": [1.0, 1.0]}, {"mode": "zip"},
+         r"mode='zip' repeats the point \{'gamma': 0.1, 'theta': 1.0\} \(entries 0 and 1\)"),
     ],
 )
 def test_bad_grids_and_arguments(grid, kwargs, match):

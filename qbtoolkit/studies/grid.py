@@ -113,7 +113,8 @@ class Grid:
     ------
     ValueError
         A name that is not an identifier; an axis that is empty, not 1-D, holds NaN/inf,
-        mixes kinds of values or gives numbers as strings; unequal lengths with ``"zip"``.
+        mixes kinds of values or gives numbers as strings; a repeated value (a repeated point
+        with ``"zip"``); unequal lengths with ``"zip"``.
     """
 
     def __init__(self, grid: Any, mode: str):
@@ -142,8 +143,25 @@ class Grid:
                     + ", ".join(f"{n}={k}" for n, k in zip(self.names, lengths, strict=True))
                 )
             self.shape: tuple[int, ...] = (lengths[0],)
+            rows = list(zip(*(self.values[n].tolist() for n in self.names), strict=True))
+            seen: dict[tuple, int] = {}
+            for i, row in enumerate(rows):
+                if row in seen:
+                    point = dict(zip(self.names, row, strict=True))
+                    raise ValueError(
+                        f"grid: mode='zip' repeats the point {point!r} (entries {seen[row]} and "
+                        f"{i}); every point must be distinct")
+                seen[row] = i
         else:
             self.shape = tuple(lengths)
+            # a repeated value would make the coordinate ambiguous (``sel`` returns several
+            # points) and compute the same points twice
+            for n in self.names:
+                uniq, counts = np.unique(self.values[n], return_counts=True)
+                if np.any(counts > 1):
+                    raise ValueError(f"grid[{n!r}] repeats the value "
+                                     f"{uniq[counts > 1][0].item()!r}; every value must be "
+                                     "distinct")
         self.size = math.prod(self.shape)
         self._py = {n: self.values[n].tolist() for n in self.names}
 
