@@ -202,6 +202,7 @@ class SectorPropagator:
         reps, self.ridx = np.unique(rep, return_inverse=True)
         self.m = m = reps.size
         self.size = np.bincount(self.ridx, minlength=m).astype(float)
+        self._expand_plan: tuple[np.ndarray, np.ndarray] | None = None
         del lab, a, b, rep
         self.mirrored = ~selfconj[sec_of]  # elements whose mirror image is not stored
         code = np.full((d, d), -1, dtype=np.int64)
@@ -308,8 +309,12 @@ class SectorPropagator:
             The elements ``rho[rows[k], cols[k]]``.
         """
         W = np.atleast_2d(W)
-        V = W[:, self.ridx] / self.size[self.ridx]
-        np.conjugate(V, out=V, where=self.conj[None, :])
+        if self._expand_plan is None:
+            self._expand_plan = (1.0 / self.size[self.ridx], np.flatnonzero(self.conj))
+        weight, flip = self._expand_plan
+        V = W[:, self.ridx]
+        V *= weight
+        V[:, flip] = V[:, flip].conj()
         return V
 
     def assemble(self, W: np.ndarray) -> np.ndarray:
@@ -396,8 +401,10 @@ class SectorPropagator:
         ndarray, shape (p, d')
             Eigenvalues, ``d'`` the dimension of the reachable part.
         """
-        return block_eigenvalues([rho[:, idx][:, :, idx] for idx, _ in self.state_groups()],
-                                 [split for _, split in self.state_groups()])
+        d = rho.shape[-1]
+        blocks = [rho if idx.size == d else rho[:, idx[:, None], idx]
+                  for idx, _ in self.state_groups()]
+        return block_eigenvalues(blocks, [split for _, split in self.state_groups()])
 
     def propagate(self, tlist: np.ndarray, callback: Callable[[np.ndarray, np.ndarray], None],
                   rho0: np.ndarray, max_bytes: float = 1e9) -> None:
@@ -498,11 +505,18 @@ def block_eigenvalues(blocks: list[np.ndarray], splits: list[Any]) -> np.ndarray
         if split is None:
             stacks.append(X)
             continue
-        for p, q, alpha, sign in split:
-            Y = (X[:, p][:, :, p] + sign * X[:, p][:, :, q]
-                 + sign * X[:, q][:, :, p] + X[:, q][:, :, q])
-            Y *= alpha[:, None] * alpha[None, :]
-            stacks.append(Y)
+        # with |v_pm> = alpha (|p> +- |q>): Y_pm = alpha alpha^T (X_pp + X_qq +- (X_pq + X_qp)),
+        # and X_qp = X_pq^dag (Hermitian X): three gathers serve both signs; the -1 block uses
+        # the pairs with p != q, a subset of the +1 block's
+        (p, q, alpha, _), (p_minus, *_) = split
+        even = X[:, p[:, None], p] + X[:, q[:, None], q]
+        odd = X[:, p[:, None], q]
+        odd += odd.conj().swapaxes(-1, -2)
+        scale = alpha[:, None] * alpha[None, :]
+        stacks.append((even + odd) * scale)
+        if p_minus.size:
+            sub = np.searchsorted(p, p_minus)  # p is increasing, p_minus a subset of it
+            stacks.append(0.5 * (even - odd)[:, sub[:, None], sub])
     k = num_threads()
     pieces = [(i, a) for i, Y in enumerate(stacks)
               for a in np.array_split(np.arange(len(Y)), min(k, len(Y)))]
