@@ -261,4 +261,3 @@ def test_eigenvalues_straight_from_the_propagated_vectors(case):
     pad = np.zeros((len(W), rho.shape[-1] - lam.shape[-1]))
     np.testing.assert_allclose(np.sort(np.concatenate([lam, pad], axis=-1), axis=-1), full,
                                atol=1e-13)
-    np.testing.assert_allclose(lam, np.sort(p.state_eigenvalues(rho), axis=-1), atol=1e-13)

@@ -202,11 +202,12 @@ class SectorPropagator:
         reps, self.ridx = np.unique(rep, return_inverse=True)
         self.m = m = reps.size
         self.size = np.bincount(self.ridx, minlength=m).astype(float)
-        self._expand_plan: tuple[np.ndarray, np.ndarray] | None = None
+        # expand(): element k is W[ridx[k]] / size, conjugated where conj[k]
+        self._expand_weight = 1.0 / self.size[self.ridx]
+        self._expand_flip = np.flatnonzero(self.conj)
         del lab, a, b, rep
         self.mirrored = ~selfconj[sec_of]  # elements whose mirror image is not stored
-        code = np.full((d, d), -1, dtype=np.int64)
-        code[self.rows, self.cols] = 2 * self.ridx + self.conj
+        code = self._element_codes()
         # sector ranges of the reduced variables (ids are sorted by representative element,
         # and elements are ordered by sector)
         rsec = sec_of[reps]
@@ -296,6 +297,13 @@ class SectorPropagator:
                              "for; build it for that state")
         return w
 
+    def _element_codes(self) -> np.ndarray:
+        """``(d, d)`` integers: ``2 * var + conj`` where ``rho[i, j]`` is stored (it is
+        ``W[var] / size[var]``, conjugated if ``conj``), -1 elsewhere."""
+        code = np.full((self.d, self.d), -1, dtype=np.int64)
+        code[self.rows, self.cols] = 2 * self.ridx + self.conj
+        return code
+
     def expand(self, W: np.ndarray) -> np.ndarray:
         """Stored matrix elements from propagated vectors.
 
@@ -310,11 +318,9 @@ class SectorPropagator:
             The elements ``rho[rows[k], cols[k]]``.
         """
         W = np.atleast_2d(W)
-        if self._expand_plan is None:
-            self._expand_plan = (1.0 / self.size[self.ridx], np.flatnonzero(self.conj))
-        weight, flip = self._expand_plan
         V = W[:, self.ridx]
-        V *= weight
+        V *= self._expand_weight
+        flip = self._expand_flip
         V[:, flip] = V[:, flip].conj()
         return V
 
@@ -358,9 +364,8 @@ class SectorPropagator:
             Linear and conjugate-linear weights.
         """
         Oc = sp.coo_matrix(as_csr(O))
-        m, d = self.m, self.d
-        code = np.full((d, d), -1, dtype=np.int64)
-        code[self.rows, self.cols] = 2 * self.ridx + self.conj
+        m = self.m
+        code = self._element_codes()
         # O_lk multiplies rho_kl: stored directly, or as the conjugate of a stored rho_lk
         k, l_, val = Oc.col, Oc.row, Oc.data
         c1 = code[k, l_]
@@ -389,31 +394,13 @@ class SectorPropagator:
             self._groups = state_groups(self._sect, self._perms)
         return self._groups
 
-    def state_eigenvalues(self, rho: np.ndarray) -> np.ndarray:
-        """All eigenvalues of states, from their diagonal blocks.
-
-        Parameters
-        ----------
-        rho : ndarray, shape (p, d, d)
-            Density matrices reachable by this propagator.
-
-        Returns
-        -------
-        ndarray, shape (p, d')
-            Eigenvalues, ``d'`` the dimension of the reachable part.
-        """
-        d = rho.shape[-1]
-        blocks = [rho if idx.size == d else rho[:, idx[:, None], idx]
-                  for idx, _ in self.state_groups()]
-        return block_eigenvalues(blocks, [split for _, split in self.state_groups()])
-
     def vector_eigenvalues(self, W: np.ndarray) -> np.ndarray:
         """All eigenvalues of the states of propagated vectors, without forming the states.
 
         Every diagonal block of a state, split by its involution, is linear in ``W`` and
         ``conj(W)``; its lower triangle (all that ``eigvalsh`` reads) is one sparse product
-        each, with weights built once (:meth:`_eigenvalue_plan`). Equal to
-        ``state_eigenvalues(assemble(W))`` up to the order within blocks.
+        each, with weights built once (:meth:`_eigenvalue_plan`). Equal to the eigenvalues of
+        ``assemble(W)`` up to order, without the zeros of the unreachable part.
 
         Parameters
         ----------
@@ -441,9 +428,8 @@ class SectorPropagator:
         ``(A, B)`` with ``lower = A @ W + B @ conj(W)`` (cached)."""
         if self._eigen_plan is not None:
             return self._eigen_plan
-        d, m = self.d, self.m
-        code = np.full((d, d), -1, dtype=np.int64)
-        code[self.rows, self.cols] = 2 * self.ridx + self.conj
+        m = self.m
+        code = self._element_codes()
         weight = 1.0 / self.size
         bases = []  # each basis vector: c1 |a1> + c2 |a2>
         for idx, split in self.state_groups():
@@ -679,7 +665,7 @@ def run(req: Request) -> dict[str, Any]:
                 for name, kind in native.items():
                     if kind == "ergotropy":
                         part[name] = erg
-            sink.add(batch if sink.needs_states else None, part, count=q)
+            sink.add(batch, part, count=q)
 
     prop.propagate(req.times, callback, rho0, max_bytes=opts["max_bytes"])
     if sink.final_state is None:
