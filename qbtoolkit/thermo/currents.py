@@ -30,13 +30,20 @@ __all__ = ["heat_currents", "heat_operators"]
 
 
 def _reference(s: ThermalStructure, k: int, energy: str) -> np.ndarray:
-    """The energy operator of the currents in bath ``k``'s working basis."""
+    """The energy operator of the currents in bath ``k``'s working basis: its own diagonal
+    energies for local heat or a global equation (H itself, centred: an offset carries no
+    heat), else the system's H rotated into the local bath's basis."""
     basis = s.bases[k]
-    if energy == "local":
+    if energy == "local" or s.master_equation == "global":
         return np.diag(basis.energies)
-    if s.master_equation == "global":
-        return np.diag(basis.energies)  # H itself, centred (an offset carries no heat)
     return basis.to_basis(s.H)
+
+
+def _working_heat_operators(s: ThermalStructure, rates: list[np.ndarray], energy: str
+                            ) -> list[np.ndarray]:
+    """``Q_k = D_k^dag(H)`` of every bath, each in its bath's working basis."""
+    return [apply_adjoint(tr, np.sqrt(g), _reference(s, k, energy))
+            for k, (tr, g) in enumerate(zip(s.transitions, rates, strict=True))]
 
 
 def heat_operators(model: Any, temperatures: Any = None, kappas: Any = None,
@@ -59,12 +66,8 @@ def heat_operators(model: Any, temperatures: Any = None, kappas: Any = None,
         In the computational basis; ``J_k = Re Tr[Q_k rho]`` (energy x rate).
     """
     s, energy = _check(model, energy)
-    out = []
-    for k, (tr, g) in enumerate(zip(s.transitions, s.rates(temperatures, kappas),
-                                    strict=True)):
-        Q = apply_adjoint(tr, np.sqrt(g), _reference(s, k, energy))
-        out.append(s.bases[k].from_basis(Q))
-    return out
+    Qs = _working_heat_operators(s, s.rates(temperatures, kappas), energy)
+    return [basis.from_basis(Q) for basis, Q in zip(s.bases, Qs, strict=True)]
 
 
 def _check(model: Any, energy: str) -> tuple[ThermalStructure, str]:
@@ -104,9 +107,8 @@ def currents_and_scales(s: ThermalStructure, states: Any, temperatures: Any, kap
         single = single and rates[0].ndim == 1
         rho_k = [b.to_basis(arr) for b in s.bases]
     J, scale = [], []
-    for k, (tr, g) in enumerate(zip(s.transitions, rates, strict=True)):
-        Q = apply_adjoint(tr, np.sqrt(g), _reference(s, k, energy))
-        J.append(np.einsum("...ij,...ji->...", Q, rho_k[k]).real)
+    for Q, rho in zip(_working_heat_operators(s, rates, energy), rho_k, strict=True):
+        J.append(np.einsum("...ij,...ji->...", Q, rho).real)
         scale.append(np.max(np.sum(np.abs(Q), axis=-1), axis=-1))
     J = np.stack(np.broadcast_arrays(*J), axis=-1)
     scale = np.broadcast_to(np.stack(np.broadcast_arrays(*scale), axis=-1), J.shape)
