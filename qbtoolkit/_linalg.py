@@ -8,6 +8,7 @@ trace :func:`ptrace` is also the public ``qbtoolkit.ptrace``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -318,3 +319,37 @@ def eigh(a: np.ndarray, name: str = "H") -> tuple[np.ndarray, np.ndarray]:
         return np.linalg.eigh(a)
     except np.linalg.LinAlgError as exc:
         raise ValueError(f"{name}: the eigenvalue solver failed ({exc})") from None
+
+
+def embed_array(local: np.ndarray, subsystems: Sequence[int], dims: Sequence[int]) -> np.ndarray:
+    """``local (x) 1`` on the whole space, with ``local`` acting on ``subsystems``.
+
+    Parameters
+    ----------
+    local : ndarray, shape (d_S, d_S) or (d_S,)
+        A matrix, or a vector (a diagonal), in the tensor order of ``subsystems``.
+    subsystems : sequence of int
+        The subsystems ``local`` acts on.
+    dims : sequence of int
+        Dimensions of all subsystems.
+
+    Returns
+    -------
+    ndarray, shape (d, d) or (d,)
+        The embedded operator (or diagonal).
+    """
+    dims = list(dims)
+    subs = list(subsystems)
+    rest = [i for i in range(len(dims)) if i not in subs]
+    d_rest = math.prod(dims[i] for i in rest)
+    order = subs + rest
+    perm = [order.index(i) for i in range(len(dims))]  # new axis i <- old axis perm[i]
+    sizes = [dims[i] for i in order]
+    if local.ndim == 1:
+        full = np.kron(local, np.ones(d_rest, dtype=local.dtype))
+        return full.reshape(sizes).transpose(perm).reshape(-1)
+    full = np.kron(local, np.eye(d_rest, dtype=local.dtype))
+    n = len(dims)
+    t = full.reshape(sizes + sizes).transpose(perm + [n + p for p in perm])
+    d = math.prod(dims)
+    return t.reshape(d, d)

@@ -31,7 +31,14 @@ import numpy as np
 import qutip
 from scipy.special import gammaln
 
-from .._linalg import DEGENERACY_RTOL, clip_roundoff, eigvalsh, entropy_from_eigs, ptrace
+from .._linalg import (
+    DEGENERACY_RTOL,
+    clip_roundoff,
+    eigvalsh,
+    embed_array,
+    entropy_from_eigs,
+    ptrace,
+)
 from .._validate import (
     ATOL,
     as_hamiltonian,
@@ -81,16 +88,6 @@ def _local_hamiltonians(rho: Any, H_locals: Any, dims: Any) -> tuple[list[np.nda
     if rho_dims is not None and rho_dims != implied:
         raise ValueError(f"rho has dims {rho_dims} but H_locals have dimensions {implied}")
     return Hs, implied
-
-
-def _embedded_sum(Hs: list[np.ndarray], dims: list[int]) -> np.ndarray:
-    total = np.zeros((math.prod(dims),) * 2, dtype=complex if any(
-        np.iscomplexobj(h) for h in Hs) else float)
-    for i, h in enumerate(Hs):
-        left = math.prod(dims[:i])
-        right = math.prod(dims[i + 1:])
-        total += np.kron(np.kron(np.eye(left), h), np.eye(right))
-    return total
 
 
 def local_ergotropies(rho: Any, H_locals: Sequence[Any], dims: Sequence[int] | None = None
@@ -195,7 +192,7 @@ def locked_ergotropy(rho: Any, H_locals: Sequence[Any], dims: Sequence[int] | No
     """
     Hs, dims = _local_hamiltonians(rho, H_locals, dims)
     states, single = as_states(rho, "rho")
-    H = _embedded_sum(Hs, dims)
+    H = sum(embed_array(h, [i], dims) for i, h in enumerate(Hs))
     total = np.asarray(ergotropy(states, H))
     local = local_ergotropies(states, Hs, dims).sum(axis=-1)
     scale = float(np.ptp(_h_spectrum(H)))

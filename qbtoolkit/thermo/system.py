@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import qutip
 
-from .._linalg import ptrace
+from .._linalg import embed_array, ptrace
 from .._validate import as_hamiltonian, input_eps
 from .baths import Bath
 from .bohr import Eigenbasis, Transitions, transitions
@@ -86,40 +86,6 @@ def check_baths(baths: Any) -> tuple[Bath, ...]:
             raise ValueError(f"baths[{k}] must be a qbtoolkit.models.Bath, got "
                              f"{type(b).__name__}")
     return tuple(baths)
-
-
-def embed_array(local: np.ndarray, subsystems: Sequence[int], dims: Sequence[int]) -> np.ndarray:
-    """``local (x) 1`` on the whole space, with ``local`` acting on ``subsystems``.
-
-    Parameters
-    ----------
-    local : ndarray, shape (d_S, d_S) or (d_S,)
-        A matrix, or a vector (a diagonal), in the tensor order of ``subsystems``.
-    subsystems : sequence of int
-        The subsystems ``local`` acts on.
-    dims : sequence of int
-        Dimensions of all subsystems.
-
-    Returns
-    -------
-    ndarray, shape (d, d) or (d,)
-        The embedded operator (or diagonal).
-    """
-    dims = list(dims)
-    subs = list(subsystems)
-    rest = [i for i in range(len(dims)) if i not in subs]
-    d_rest = math.prod(dims[i] for i in rest)
-    order = subs + rest
-    perm = [order.index(i) for i in range(len(dims))]  # new axis i <- old axis perm[i]
-    sizes = [dims[i] for i in order]
-    if local.ndim == 1:
-        full = np.kron(local, np.ones(d_rest, dtype=local.dtype))
-        return full.reshape(sizes).transpose(perm).reshape(-1)
-    full = np.kron(local, np.eye(d_rest, dtype=local.dtype))
-    n = len(dims)
-    t = full.reshape(sizes + sizes).transpose(perm + [n + p for p in perm])
-    d = math.prod(dims)
-    return t.reshape(d, d)
 
 
 def _check_subsystems(bath: Bath, k: int, dims: Sequence[int]) -> list[int]:
