@@ -305,6 +305,15 @@ def _public_modules(name: str) -> list[str]:
     return out
 
 
+def _documented_here(obj: object, modname: str, exported: bool) -> bool:
+    """A class or function belongs on ``modname``'s page when the module defines it, or
+    exports it (``__all__``) from a private module, which has no page of its own (e.g.
+    ``qbtoolkit.ptrace``); the rule of ``tests/test_docstrings.py``."""
+    defined = getattr(obj, "__module__", "") or ""
+    private = any(part.startswith("_") for part in defined.split("."))
+    return defined == modname or (exported and defined.startswith("qbtoolkit.") and private)
+
+
 def _defined_members(modname: str) -> list[str]:
     import importlib
     import inspect
@@ -314,7 +323,8 @@ def _defined_members(modname: str) -> list[str]:
     out = []
     for n in names:
         obj = getattr(mod, n, None)
-        if (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ == modname:
+        if (inspect.isclass(obj) or inspect.isfunction(obj)) and _documented_here(
+                obj, modname, exported=hasattr(mod, "__all__")):
             out.append(n)
     return out
 
@@ -404,8 +414,8 @@ def _module_page(modname: str) -> str:
             continue
         obj = getattr(mod, name)
         if inspect.isclass(obj) or inspect.isfunction(obj):
-            if obj.__module__ != modname:
-                continue  # re-exported: documented where it is defined
+            if not _documented_here(obj, modname, exported=exported is not None):
+                continue  # re-exported from a public module: documented where it is defined
             if inspect.isclass(obj) and issubclass(obj, BaseException):
                 kinds["exception"].append(name)
             else:
