@@ -22,6 +22,7 @@ from ._threads import _executor as _executor
 from ._threads import batched as batched
 from ._threads import num_threads as num_threads
 from ._threads import set_num_threads as set_num_threads
+from ._threads import single_blas_thread as single_blas_thread
 from ._validate import check_dims, check_subsystems, qobj_dims
 
 

@@ -52,6 +52,26 @@ def _executor(k: int) -> ThreadPoolExecutor:
     return _pool[2]
 
 
+_controller: tuple[int, Any] | None = None  # (pid, threadpoolctl controller)
+
+
+def single_blas_thread() -> Any:
+    """Context manager limiting BLAS/LAPACK to one thread.
+
+    Used around work that runs on this module's threads (each with single-threaded BLAS) or
+    next to them: idle BLAS threads spin for a while after each call and would compete with
+    those threads for the cores. The library scan is done once per process (~10 us per use
+    instead of ~1 ms for ``threadpoolctl.threadpool_limits``).
+    """
+    global _controller
+    from threadpoolctl import ThreadpoolController
+
+    pid = os.getpid()
+    if _controller is None or _controller[0] != pid:
+        _controller = (pid, ThreadpoolController())
+    return _controller[1].limit(limits=1)
+
+
 def batched(fn: Callable[[np.ndarray], Any], a: np.ndarray) -> Any:
     """Apply a stacked routine ``fn`` to ``a`` (..., m, n) in cache-sized chunks over threads.
 

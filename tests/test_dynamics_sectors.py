@@ -51,7 +51,8 @@ def test_sectors_match_dense_expm(case):
     m = random_model(seed, N, kind, symmetric=sym, periodic=per, mixed=mixed, channels=ch)
     ref = dense_reference(m, T)
     for opts in ({}, {"symmetry": False}, {"hermitian": False},
-                 {"symmetry": False, "hermitian": False}):
+                 {"symmetry": False, "hermitian": False}, {"propagator": "taylor"},
+                 {"propagator": "chebyshev", "hermitian": False}):
         tr = qb.evolve(m, T, method="sectors", options=opts)
         assert np.max(np.abs(tr.states - ref)) < 1e-10, opts
     auto = qb.evolve(m, T, method="auto")

@@ -15,8 +15,13 @@ Before propagating, the route finds what the model conserves, without being told
 
 The reduced generator is built row by row from the sparse operators
 (:func:`qbtoolkit.dynamics.lindblad.generator_rows`), never as a ``d^2 x d^2`` matrix, and
-propagated exactly by :class:`~qbtoolkit.dynamics.backends.taylor.TaylorPropagator` (rigorous
-truncation bound from the exact 1-norm of the reduced generator). Energies, expectation values
+propagated exactly: by the Bessel-Chebyshev series of
+:class:`~qbtoolkit.dynamics.backends.chebyshev.ChebyshevPropagator` when the Hamiltonian's
+spread exceeds twice the spread of decay rates (transverse fields, XX/XY/XYZ couplings at
+weak damping: about ``E_max - E_min`` products per unit time, with a proved a-posteriori
+bound), otherwise by :class:`~qbtoolkit.dynamics.backends.taylor.TaylorPropagator` (rigorous
+truncation bound from the exact 1-norm of the reduced generator); ``options["propagator"]``
+chooses. Energies, expectation values
 and ergotropy are computed from the propagated vector window by window (the ergotropy from the
 eigenvalues of the state's diagonal blocks: charge sectors, split by a cell-permutation
 involution); full states are assembled only when they are stored or a metric needs them.
@@ -31,13 +36,13 @@ import numpy as np
 import qutip
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
-from threadpoolctl import threadpool_limits
 
-from ..._linalg import _executor, num_threads
+from ..._linalg import _executor, num_threads, single_blas_thread
 from ..._validate import check_choice, check_positive
 from ..conserved import liouville_sectors, model_permutations
 from ..lindblad import Ell, as_csr, generator_rows, lindblad_terms
 from .base import Backend, Request, claim_native_metrics
+from .chebyshev import ChebyshevPropagator, decay_range, semigroup_bound, spectral_ellipse
 from .taylor import TaylorPropagator
 
 __all__ = ["BACKEND", "SectorPropagator", "check_expect", "check_static", "generator_bytes",
@@ -46,6 +51,8 @@ __all__ = ["BACKEND", "SectorPropagator", "check_expect", "check_static", "gener
 #: Quantities the route computes natively from the propagated vector.
 OBSERVABLES = ("energy", "ergotropy")
 _UNITS = {"energy": "energy (units of H_battery)", "ergotropy": "energy (units of H_battery)"}
+#: Propagators of the reduced problem (``auto``: Chebyshev when the Hamiltonian dominates).
+PROPAGATORS = ("auto", "taylor", "chebyshev")
 #: Bytes of the triplets built per chunk of generator rows.
 _CHUNK_BYTES = 2**28
 
@@ -140,7 +147,7 @@ class SectorPropagator:
     rho0 : ndarray, shape (d, d)
         Initial state; sectors and symmetries are those of this state.
     tol : float, default 1e-12
-        Taylor truncation tolerance per window.
+        Truncation tolerance per window (relative; see the propagators).
     symmetry : bool, default True
         Use the verified cell permutations.
     hermitian : bool, default True
@@ -150,6 +157,10 @@ class SectorPropagator:
     terms : LindbladTerms, optional
         The model's generator pieces, if already built
         (:func:`qbtoolkit.dynamics.lindblad.lindblad_terms`).
+    propagator : {"auto", "taylor", "chebyshev"}, default "auto"
+        ``auto``: the Bessel-Chebyshev series when the Hamiltonian dominates
+        (:func:`~qbtoolkit.dynamics.backends.chebyshev.spectral_ellipse`), else Taylor;
+        ``chebyshev`` is refused (ValueError) where it does not apply.
 
     Attributes
     ----------
@@ -162,8 +173,10 @@ class SectorPropagator:
     """
 
     def __init__(self, model: Any, rho0: np.ndarray, tol: float = 1e-12, symmetry: bool = True,
-                 hermitian: bool = True, max_bytes: float = 12e9, terms: Any = None):
+                 hermitian: bool = True, max_bytes: float = 12e9, terms: Any = None,
+                 propagator: str = "auto"):
         check_static(model, "sectors")
+        check_choice(propagator, "propagator", PROPAGATORS)
         rho0 = np.asarray(rho0, dtype=complex)
         self.model = model
         terms = lindblad_terms(model) if terms is None else terms
@@ -244,8 +257,26 @@ class SectorPropagator:
                                      elements=int(np.sum(sec_of == k)),
                                      self_mirrored=bool(selfconj[k])))
         del code
+        lo, hi = decay_range(mats)
         self.taylor = TaylorPropagator(mats, tol=tol)
         del mats
+        # Hilbert-Schmidt weight of each propagated number: its orbit's elements, and their
+        # mirror images where those are not stored
+        hs = np.bincount(self.ridx, weights=1.0 + self.mirrored, minlength=m) / self.size**2
+        self.propagator: TaylorPropagator | ChebyshevPropagator = self.taylor
+        spec = None
+        if propagator != "taylor":
+            spec = spectral_ellipse(terms.H, lo, hi)
+            if spec is None and propagator == "chebyshev":
+                raise ValueError("propagator='chebyshev' needs a Hamiltonian spread larger than "
+                                 "the spread of decay rates; use 'taylor' or 'auto'")
+        if spec is not None:
+            center, scale, spread = spec
+            self.propagator = ChebyshevPropagator(
+                self.taylor, center, scale, norm=lambda V: np.sqrt(np.abs(V) ** 2 @ hs),
+                growth=semigroup_bound(terms, completely_positive="dissipator"
+                                       not in model.params),
+                tol=tol, spread=spread)
         self._reps = reps
         self._flat: np.ndarray | None = None
         self._groups: list[tuple[np.ndarray, Any]] | None = None
@@ -255,13 +286,17 @@ class SectorPropagator:
             hilbert_blocks=int(sect.blocks.nb), sectors=int(sect.n_sectors),
             propagated_sectors=len(kept), elements=int(n), propagated=int(m),
             cell_permutations=len(used), hermitian_half=bool(hermitian and np.any(selfconj)),
-            generator_nnz=int(self.taylor.nnz), generator_norm1=float(self.taylor.norm1))
+            generator_nnz=int(self.taylor.nnz), generator_norm1=float(self.taylor.norm1),
+            propagator="taylor" if spec is None else "chebyshev")
+        if spec is not None:
+            self.info.update(spectrum_center=spec[0], spectrum_scale=spec[1],
+                             decay_spread=spec[2])
         self._sect = sect
 
     @property
     def matvecs(self) -> int:
         """Generator applications done so far."""
-        return self.taylor.matvecs
+        return self.propagator.matvecs
 
     # -- state <-> propagated vector -----------------------------------------------------------
     def split(self, rho: np.ndarray) -> np.ndarray:
@@ -415,11 +450,11 @@ class SectorPropagator:
         W = np.atleast_2d(W)
         q = W.shape[0]
         WT = np.ascontiguousarray(W.T)
-        WTc = WT.conj()
         stacks = []
         for flat, A, B, mb in self._eigenvalue_plan():
             Y = np.zeros((q, mb * mb), dtype=complex)
-            Y[:, flat] = (A @ WT + B @ WTc).T
+            # B is real: B @ conj(W) = conj(B @ W), no conjugated copy of the window
+            Y[:, flat] = (A @ WT + (B @ WT).conj()).T
             stacks.append(Y.reshape(q, mb, mb))
         return block_eigenvalues(stacks, [None] * len(stacks))
 
@@ -493,7 +528,7 @@ class SectorPropagator:
         """
         tlist = np.asarray(tlist, dtype=float)
         rows = int(max(1, max_bytes // (16 * max(1, self.m))))
-        for sl, V in self.taylor.run(self.split(rho0), tlist, max_rows=rows):
+        for sl, V in self.propagator.run(self.split(rho0), tlist, max_rows=rows):
             callback(tlist[sl], V)
 
 
@@ -585,7 +620,7 @@ def block_eigenvalues(blocks: list[np.ndarray], splits: list[Any]) -> np.ndarray
     k = num_threads()
     pieces = [(i, a) for i, Y in enumerate(stacks)
               for a in np.array_split(np.arange(len(Y)), min(k, len(Y)))]
-    with threadpool_limits(1):
+    with single_blas_thread():
         if k > 1 and len(pieces) > 1:
             vals = list(_executor(k).map(lambda ia: np.linalg.eigvalsh(stacks[ia[0]][ia[1]]),
                                          pieces))
@@ -624,7 +659,8 @@ def run(req: Request) -> dict[str, Any]:
     check_positive(opts["max_bytes"], "max_bytes")
     rho0 = req.rho0.full()
     prop = SectorPropagator(model, rho0, tol=opts["tol"], symmetry=opts["symmetry"],
-                            hermitian=opts["hermitian"], max_bytes=opts["generator_bytes"])
+                            hermitian=opts["hermitian"], max_bytes=opts["generator_bytes"],
+                            propagator=opts["propagator"])
     for o in obs:
         sink.claim(o, _UNITS[o])
     for name in expect:
@@ -641,7 +677,8 @@ def run(req: Request) -> dict[str, Any]:
 
     def callback(ts: np.ndarray, W: np.ndarray) -> None:
         last[:] = [W[-1:]]
-        lv = {k: W @ wl + W.conj() @ wc for k, (wl, wc) in lin.items()}
+        # conj(W) @ wc as conj(W @ conj(wc)): no conjugated copy of the window
+        lv = {k: W @ wl + (W @ wc.conj()).conj() for k, (wl, wc) in lin.items()}
         vals: dict[str, np.ndarray] = {k: lv[k].real if expect[k].isherm else lv[k]
                                        for k in expect}
         U = lv["__energy"].real if wants else None
@@ -670,16 +707,19 @@ def run(req: Request) -> dict[str, Any]:
     prop.propagate(req.times, callback, rho0, max_bytes=opts["max_bytes"])
     if sink.final_state is None:
         sink.final_state = prop.assemble(last[0])[0]
-    return {"route": "sectors (reachable sectors, cell permutations, Hermitian half; Taylor)",
+    return {"route": "sectors (reachable sectors, cell permutations, Hermitian half; "
+                     f"{prop.info['propagator'].capitalize()})",
             **prop.info, "matvecs": prop.matvecs}
 
 
 BACKEND = Backend(
     name="sectors",
     run=run,
-    options={"tol": 1e-12, "symmetry": True, "hermitian": True, "max_bytes": 1e9,
+    options={"tol": 1e-12, "symmetry": True, "hermitian": True, "propagator": "auto",
+             "max_bytes": 1e9,
              "generator_bytes": 12e9, "observables": (), "expect": None},
-    summary="exact Taylor propagation of any static model on its reachable Liouville sectors, "
+    summary="exact propagation (Bessel-Chebyshev or Taylor, rigorous bounds) of any static "
+            "model on its reachable Liouville sectors, "
             "one number per orbit of its verified cell permutations and one triangle of "
             "Hermitian sectors",
 )

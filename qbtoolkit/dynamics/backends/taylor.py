@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..._linalg import _executor, num_threads
+from ..._linalg import _executor, num_threads, single_blas_thread
 from ..._validate import check_positive
 
-__all__ = ["TaylorPropagator"]
+__all__ = ["Propagator", "TaylorPropagator", "accumulate_rows"]
 
 
 def _complex_csr(M: sp.spmatrix) -> sp.csr_matrix:
@@ -52,7 +52,84 @@ def _accumulate(M: sp.csr_matrix, x: np.ndarray, out: np.ndarray) -> None:
         out += M @ x
 
 
-class TaylorPropagator:
+def accumulate_rows(out: np.ndarray, coef: np.ndarray, terms: np.ndarray) -> None:
+    """``out += coef @ terms``: the output rows of a window from its series terms.
+
+    One real product on the interleaved (re, im) view (half the cost of a complex one), by
+    column panels on the worker threads, each with single-threaded BLAS (no BLAS threads are
+    left spinning against the sparse products that follow).
+
+    Parameters
+    ----------
+    out : ndarray, complex, shape (p, n)
+        Accumulated in place.
+    coef : ndarray, real, shape (p, k)
+        Coefficient of each term at each output time.
+    terms : ndarray, complex, shape (k, n)
+        The terms.
+    """
+    n = out.shape[1]
+    cols = int(max(4096, 2**24 // (16 * max(1, out.shape[0]))))
+
+    def one(c0: int) -> None:
+        o = out[:, c0:c0 + cols].view(np.float64)
+        o += coef @ terms[:, c0:c0 + cols].view(np.float64)
+
+    starts = range(0, n, cols)
+    k = min(num_threads(), len(starts))
+    with single_blas_thread():
+        if k > 1:
+            list(_executor(k).map(one, starts))
+        else:
+            for c0 in starts:
+                one(c0)
+
+
+class Propagator:
+    """Exact ``v(t) = exp(t A) v0`` at many output times, window by window.
+
+    The interface of the Taylor and Bessel-Chebyshev propagators (subclasses implement
+    ``_run``).
+
+    Attributes
+    ----------
+    matvecs : int
+        Generator applications so far.
+    """
+
+    matvecs: int = 0
+
+    def run(
+        self, v0: np.ndarray, tlist: np.ndarray, max_rows: int | None = None
+    ) -> Iterator[tuple[slice, np.ndarray]]:
+        """Propagate ``v0``, yielding the vectors window by window.
+
+        Parameters
+        ----------
+        v0 : ndarray, complex, shape (n,)
+            The vector at ``t = 0``.
+        tlist : ndarray, shape (T,)
+            Increasing output times ``>= 0``.
+        max_rows : int, optional
+            At most this many output vectors are held at a time (default: all).
+
+        Yields
+        ------
+        sl : slice
+            The output times of the window, ``tlist[sl]``.
+        V : ndarray, complex, shape (len(tlist[sl]), n)
+            ``V[i] = v(tlist[sl][i])``.
+        """
+        tlist = np.asarray(tlist, dtype=float)
+        v = np.asarray(v0, dtype=complex).copy()
+        yield from self._run(v, tlist, max(1, int(max_rows or len(tlist))))
+
+    def _run(self, v: np.ndarray, tlist: np.ndarray,
+             max_rows: int) -> Iterator[tuple[slice, np.ndarray]]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class TaylorPropagator(Propagator):
     r"""``v(t) = exp(t A) v0`` at many output times, by windowed truncated Taylor series.
 
     On a window ``[t0, t0 + h]`` the Taylor vectors ``K_k = (h B)^k v / k!`` with
@@ -186,14 +263,35 @@ class TaylorPropagator:
             for task in tasks:
                 one(task)
 
+    def apply(self, x: np.ndarray, out: np.ndarray, shift: float) -> None:
+        """``out = (A - shift) x`` (the generator, any real shift; used by other propagators).
+
+        Parameters
+        ----------
+        x : ndarray, complex, shape (n,)
+            The vector.
+        out : ndarray, complex, shape (n,)
+            Overwritten with the product.
+        shift : float
+            Real multiple of the identity subtracted.
+        """
+        self._apply(x, out)
+        for a, b, _, mu in self.blocks:
+            if mu != shift:
+                out[a:b] += (mu - shift) * x[a:b]
+
     def _window(self, v: np.ndarray, h: float, theta: np.ndarray) -> np.ndarray:
         """``exp(theta_i h A) v`` for increasing ``theta_i`` in ``(0, 1]``: ``(len(theta), n)``."""
+        # no multithreaded BLAS inside: its idle threads spin against the sparse products
+        with single_blas_thread():
+            return self._series(v, h, theta)
+
+    def _series(self, v: np.ndarray, h: float, theta: np.ndarray) -> np.ndarray:
         n = self.n
         x = h * self.norm1
         beta = float(np.abs(v).sum())
         thresh = 1e-3 * self.tol * beta
         chunk = int(min(32, max(8, 2**27 // (16 * max(1, n)))))
-        cols = int(max(4096, 2**24 // (16 * len(theta))))  # column panel of the products
         out = np.zeros((len(theta), n), dtype=complex)
         buf = np.empty((chunk, n), dtype=complex)
         norms = np.empty(chunk)
@@ -207,12 +305,7 @@ class TaylorPropagator:
             # increasing, so the rows that still need terms are a suffix
             a = int(np.searchsorted(theta ** k0 * norms[:nb].sum(), thresh, side="left"))
             if a < len(theta):
-                c = theta[a:, None] ** np.arange(k0, k0 + nb)
-                for c0 in range(0, n, cols):
-                    # real coefficients: one real product on the interleaved (re, im) view
-                    # costs half the complex one
-                    o = out[a:, c0:c0 + cols].view(np.float64)
-                    o += c @ buf[:nb, c0:c0 + cols].view(np.float64)
+                accumulate_rows(out[a:], theta[a:, None] ** np.arange(k0, k0 + nb), buf[:nb])
 
         while True:
             k += 1
@@ -241,32 +334,10 @@ class TaylorPropagator:
                 out[:, a:b] *= np.exp(mu * h * theta)[:, None]
         return out
 
-    def run(
-        self, v0: np.ndarray, tlist: np.ndarray, max_rows: int | None = None
-    ) -> Iterator[tuple[slice, np.ndarray]]:
-        """Propagate ``v0``, yielding the lab-frame vectors window by window.
-
-        Parameters
-        ----------
-        v0 : ndarray, complex, shape (n,)
-            The vector at ``t = 0``.
-        tlist : ndarray, shape (T,)
-            Increasing output times, starting at ``t >= 0``.
-        max_rows : int, optional
-            At most this many output vectors are held at a time (default: all).
-
-        Yields
-        ------
-        sl : slice
-            The output times of the window, ``tlist[sl]``.
-        V : ndarray, complex, shape (len(tlist[sl]), n)
-            ``V[i] = v(tlist[sl][i])``.
-        """
-        tlist = np.asarray(tlist, dtype=float)
-        v = np.asarray(v0, dtype=complex).copy()
+    def _run(self, v: np.ndarray, tlist: np.ndarray,
+             max_rows: int) -> Iterator[tuple[slice, np.ndarray]]:
         x = self.x_max
         H = H0 = x / self.norm1 if self.norm1 > 0 else np.inf
-        max_rows = max(1, int(max_rows or len(tlist)))
         t, i, T = 0.0, 0, len(tlist)
         while i < T:
             if tlist[i] <= t:  # output at the current time (t = 0 only)
