@@ -75,7 +75,7 @@ def decay_range(blocks: Any) -> tuple[float, float]:
 def _spread(H: sp.spmatrix) -> float:
     """``E_max - E_min`` of a Hermitian matrix (an estimate: only speed depends on it)."""
     d = H.shape[0]
-    if d <= 1024:
+    if d <= 256:
         e = np.linalg.eigvalsh(H.toarray())
         return float(e[-1] - e[0])
     try:
