@@ -80,3 +80,22 @@ def test_blocks_tiny_energies_regression():
     ref = qb.evolve(_network(1.0, topology="linear"), t * 1e-10, method="blocks").states
     assert np.max(np.abs(st_ - ref)) < 1e-10
     assert abs(np.trace(st_[-1]) - 1) < 1e-12
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(c=SCALES)
+@example(c=1e-12)
+@example(c=1e12)
+def test_liouvillian_routes_scale_free(c):
+    """expm and mesolve integrate the model's QuTiP Liouvillian; QuTiP's absolute tidy-up
+    (1e-14) must not erase the small Bohr frequencies of a model at energies ~1e-12 (it used
+    to: 2.1e-5 error at c = 1e-12 on this model)."""
+    kw = dict(symmetric=False, mixed=True)
+    ref = qb.evolve(random_model(3, 3, "tfi", **kw), T, method="expm")
+    m = random_model(3, 3, "tfi", scale=c, **kw)
+    assert np.max(np.abs(qb.evolve(m, T / c, method="expm").states - ref.states)) < 1e-10
+    tight = {"atol": 1e-12, "rtol": 1e-10}
+    a = qb.evolve(m, T / c, method="mesolve", options=tight)
+    b = qb.evolve(random_model(3, 3, "tfi", **kw), T, method="mesolve", options=tight)
+    assert np.max(np.abs(a.states - b.states)) < 1e-8
+    assert np.max(np.abs(a.states - ref.states)) < 1e-8

@@ -340,8 +340,11 @@ class BatteryModel:
             The superoperator (dims ``[[dims, dims], [dims, dims]]``, units of energy); a
             ``QobjEvo`` for time-dependent models.
         """
-        L = qutip.liouvillian(self.H, list(self.c_ops))
-        return L if self.superoperator is None else L + self.superoperator
+        # QuTiP's automatic tidy-up drops real and imaginary parts below an absolute 1e-14:
+        # with energies ~1e-12 that erases Bohr frequencies, so it is off here
+        with qutip.CoreOptions(auto_tidyup=False):
+            L = qutip.liouvillian(self.H, list(self.c_ops))
+            return L if self.superoperator is None else L + self.superoperator
 
     def reduce(self, states: np.ndarray) -> np.ndarray:
         """Battery reduced states of a batch of full states (batched partial trace).

@@ -63,9 +63,12 @@ def run(req: Request) -> dict[str, Any]:
     H, c_ops = ((model.liouvillian(), []) if model.superoperator is not None
                 else (model.H, list(model.c_ops)))
     try:
-        qutip.mesolve(H, req.rho0, tlist, c_ops=c_ops,
-                      e_ops={"_qbtoolkit_state": capture}, args=dict(req.args) or None,
-                      options=opts)
+        # no automatic tidy-up (absolute 1e-14) while QuTiP builds the generator: it would
+        # erase the small terms of a model whose energies are ~1e-12
+        with qutip.CoreOptions(auto_tidyup=False):
+            qutip.mesolve(H, req.rho0, tlist, c_ops=c_ops,
+                          e_ops={"_qbtoolkit_state": capture}, args=dict(req.args) or None,
+                          options=opts)
     except KeyError as exc:  # QuTiP refuses an option its chosen integrator does not take
         raise ValueError(f"options: {exc.args[0]} (integrator {opts.get('method', 'adams')!r})"
                          ) from None
