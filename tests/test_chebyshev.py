@@ -159,7 +159,7 @@ def test_hamiltonian_only_and_zero_state():
        symmetric=st.booleans(), mixed=st.booleans(),
        channels=st.sets(st.sampled_from(["decay", "collective", "dephasing", "pump"]),
                         min_size=1).map(tuple),
-       scale=st.sampled_from([1e-6, 1.0, 1e4]))
+       scale=st.sampled_from([1e-12, 1e-6, 1.0, 1e4, 1e12]))
 def test_sector_route_with_either_series_equals_dense_expm(seed, N, kind, symmetric, mixed,
                                                          channels, scale):
     """Random models of the family at any unit of energy: the auto choice, and each series

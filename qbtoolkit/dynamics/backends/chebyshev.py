@@ -90,6 +90,7 @@ def spectral_ellipse(H: sp.spmatrix, lo: float, hi: float) -> tuple[float, float
     """The ellipse around a Lindbladian's spectrum: centre, focal half-length, decay spread.
 
     None when the Hamiltonian does not dominate.
+
     The Liouvillian's eigenvalues lie near ``c + x + i y`` with ``|x| <= b = (hi - lo) / 2``
     (decay rates, ``c = (hi + lo) / 2``, ``hi`` raised to 0 for the stationary modes) and
     ``|y| <= a = E_max - E_min`` (Bohr frequencies); the ellipse with these semi-axes has foci

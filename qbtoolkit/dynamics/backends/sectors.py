@@ -257,7 +257,8 @@ class SectorPropagator:
                                      elements=int(np.sum(sec_of == k)),
                                      self_mirrored=bool(selfconj[k])))
         del code
-        lo, hi = decay_range(mats)
+        # the decay range decides the series; read off the blocks before they are handed over
+        rates = decay_range(mats) if propagator != "taylor" else None
         self.taylor = TaylorPropagator(mats, tol=tol)
         del mats
         # Hilbert-Schmidt weight of each propagated number: its orbit's elements, and their
@@ -266,7 +267,7 @@ class SectorPropagator:
         self.propagator: TaylorPropagator | ChebyshevPropagator = self.taylor
         spec = None
         if propagator != "taylor":
-            spec = spectral_ellipse(terms.H, lo, hi)
+            spec = spectral_ellipse(terms.H, *rates)
             if spec is None and propagator == "chebyshev":
                 raise ValueError("propagator='chebyshev' needs a Hamiltonian spread larger than "
                                  "the spread of decay rates; use 'taylor' or 'auto'")
